@@ -1,0 +1,35 @@
+/*
+ * Decode one captured frame into a struct packet (see packet.h).
+ *
+ * decode_packet() never reads outside [data, data + caplen) and never fails:
+ * a frame it cannot follow to the end of its transport header comes back as
+ * PK_UNDECODED with the reason set, keeping whatever layers it did decode.
+ */
+#ifndef TRANSCOPE_DECODE_H
+#define TRANSCOPE_DECODE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "packet.h"
+
+/* Hard bounds on header chains: deeper than any real traffic. */
+#define DECODE_MAX_VLAN_TAGS	8
+#define DECODE_MAX_MPLS_LABELS	16
+#define DECODE_MAX_IPV6_EXT	16
+
+/*
+ * Fill pkt from the frame.  pkt->ts_ns and pkt->number are kept; every other
+ * field is overwritten.  Returns pkt->kind.
+ */
+enum pkt_kind	decode_packet(int dlt, const uint8_t *data, uint32_t caplen,
+		    uint32_t wirelen, struct packet *pkt);
+
+/* Whether decode_packet() understands this DLT_ value. */
+bool		decode_link_type_supported(int dlt);
+
+/* Parse a TCP option area of len bytes; cut says the capture cut it short. */
+void		decode_tcp_options(const uint8_t *opt, size_t len, bool cut,
+		    struct tcp_options *out);
+
+#endif

@@ -1,0 +1,91 @@
+/*
+ * The flow table: one entry per bidirectional conversation, keyed by
+ * (protocol, the two addresses, the two ports) in a canonical order so both
+ * directions find the same entry.
+ *
+ * Open addressing with linear probing over {hash, flow*} slots: a lookup
+ * touches one cache line in the common case and compares the full key only
+ * when the cached hash matches.  The hash is keyed with a random seed so
+ * crafted traffic cannot pile into one probe run; output order never depends
+ * on it (flows are reported by id, i.e. by first packet).
+ *
+ * The table owns every flow it creates.  A flow removed from the hash (a
+ * closed connection whose 4-tuple is reused) stays on the creation-order list
+ * until flow_table_free().  Nothing is allocated per packet: only a new flow
+ * allocates, and the slot array doubles when half full.
+ */
+#ifndef TRANSCOPE_FLOW_H
+#define TRANSCOPE_FLOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "packet.h"
+
+enum flow_dir { DIR_C2S = 0, DIR_S2C = 1 };
+
+/* How the client of a flow was chosen. */
+enum flow_role_source {
+	ROLE_SYN,		/* sender of the first SYN without ACK */
+	ROLE_SYNACK,		/* receiver of a SYN-ACK seen first */
+	ROLE_PORTS,		/* server port well-known, client's not */
+	ROLE_FIRST_PACKET	/* sender of the first packet seen */
+};
+
+struct flow_key {
+	uint8_t		addr[2][16];	/* IPv4 in the first 4 bytes */
+	uint16_t	port[2];
+	uint8_t		proto;
+	uint8_t		ip_version;
+	uint8_t		pad[2];		/* zero: keys compare with memcmp */
+};
+
+struct flow_dir_stats {
+	uint64_t	packets;
+	uint64_t	bytes;		/* IP bytes, per the IP headers */
+	uint64_t	payload_bytes;	/* transport payload, resent included */
+	uint64_t	first_ts;
+	uint64_t	last_ts;
+};
+
+struct tcp_conn;
+
+struct flow {
+	struct flow_key	 key;
+	uint64_t	 hash;
+	uint64_t	 id;		/* 1, 2, ... in order of first packet */
+	uint8_t		 client_side;	/* key side (0 or 1) of the client */
+	uint8_t		 role_source;	/* enum flow_role_source */
+	uint8_t		 in_table;
+	uint64_t	 first_ts;
+	uint64_t	 last_ts;
+	struct flow_dir_stats dir[2];	/* indexed by enum flow_dir */
+	struct tcp_conn	*tcp;		/* TCP analysis; NULL for UDP */
+	struct flow	*next;		/* creation order */
+};
+
+struct flow_table;
+
+struct flow_table *flow_table_new(void);
+void		 flow_table_free(struct flow_table *);
+
+/* The flow pkt belongs to, or NULL; *dir says which way pkt went. */
+struct flow	*flow_table_lookup(struct flow_table *, const struct packet *,
+		    enum flow_dir *dir);
+/* Create the flow for pkt (none must be in the table for its key). */
+struct flow	*flow_table_create(struct flow_table *, const struct packet *,
+		    enum flow_dir *dir);
+/* Take f out of the hash; it stays listed for the report. */
+void		 flow_table_detach(struct flow_table *, struct flow *f);
+
+struct flow	*flow_table_first(const struct flow_table *);
+size_t		 flow_table_count(const struct flow_table *);
+
+/* Client and server endpoint of f. */
+const uint8_t	*flow_client_addr(const struct flow *f);
+const uint8_t	*flow_server_addr(const struct flow *f);
+uint16_t	 flow_client_port(const struct flow *f);
+uint16_t	 flow_server_port(const struct flow *f);
+
+#endif

@@ -1,0 +1,290 @@
+/*
+ * transcope: command line, wiring and exit codes.  Only this file prints
+ * errors or exits; every module below reports failure through its return
+ * value and an error buffer.
+ *
+ * Exit codes: 0 success, 1 usage error (bad option or filter), 2 input or
+ * output error (file missing, not a capture, damaged, unwritable).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "analyzer.h"
+#include "report.h"
+#include "source.h"
+#include "xmalloc.h"
+
+#define EXIT_USAGE	1
+#define EXIT_INPUT	2
+
+enum { OPT_JSON = 256, OPT_FORMAT, OPT_RTO_MIN, OPT_CLOCK_G };
+
+static const struct option long_options[] = {
+	{ "json",		no_argument,		NULL, OPT_JSON },
+	{ "format",		required_argument,	NULL, OPT_FORMAT },
+	{ "output",		required_argument,	NULL, 'o' },
+	{ "read",		required_argument,	NULL, 'r' },
+	{ "long",		no_argument,		NULL, 'l' },
+	{ "quiet",		no_argument,		NULL, 'q' },
+	{ "rto-min",		required_argument,	NULL, OPT_RTO_MIN },
+	{ "clock-granularity",	required_argument,	NULL, OPT_CLOCK_G },
+	{ "help",		no_argument,		NULL, 'h' },
+	{ "version",		no_argument,		NULL, 'V' },
+	{ NULL,			0,			NULL, 0 }
+};
+
+static void
+usage(FILE *out)
+{
+	fputs(
+"usage: transcope [-hlqV] [--json | --format text|json] [-o file]\n"
+"                 [--rto-min seconds] [--clock-granularity seconds]\n"
+"                 [-r] file ... [expression]\n"
+"\n"
+"Analyse the TCP and UDP flows in pcap or pcapng capture files.  Several\n"
+"files are merged in time order.  A trailing expression is a BPF filter,\n"
+"as for tcpdump.\n"
+"\n"
+"  -r, --read FILE             read FILE (may be repeated; also positional)\n"
+"      --json                  write the JSON report (same as --format json)\n"
+"      --format text|json      report format (default text)\n"
+"  -o, --output FILE           write the report to FILE instead of stdout\n"
+"  -l, --long                  text: add a per-connection long view\n"
+"  -q, --quiet                 no warnings on stderr\n"
+"      --rto-min SECONDS       RFC 6298 lower bound on RTO (default 1;\n"
+"                              Linux uses 0.2)\n"
+"      --clock-granularity S   RFC 6298 clock granularity G (default 0.001)\n"
+"  -h, --help                  this help\n"
+"  -V, --version               print the version\n"
+"\n"
+"Exit status: 0 success, 1 usage error, 2 input or output error.\n"
+"See transcope(1) for the report fields.\n", out);
+}
+
+static bool
+parse_seconds(const char *s, uint64_t *ns)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || !(v >= 0) || v > 3600)
+		return false;
+	*ns = (uint64_t)(v * 1e9 + 0.5);
+	return true;
+}
+
+/* A positional argument that names a capture rather than starting a filter. */
+static bool
+looks_like_file(const char *arg)
+{
+	static const char *const exts[] = { ".pcap", ".pcapng", ".cap",
+	    ".dmp", ".dump", ".gz" };
+	struct stat sb;
+	size_t i, n = strlen(arg);
+
+	if (strcmp(arg, "-") == 0 || stat(arg, &sb) == 0)
+		return true;
+	if (strchr(arg, '/') != NULL)
+		return true;
+	for (i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+		size_t e = strlen(exts[i]);
+
+		if (n > e && strcmp(arg + n - e, exts[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+static char *
+join_args(char **argv, int argc)
+{
+	size_t len = 1;
+	char *s;
+	int i;
+
+	for (i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	s = xmalloc(len);
+	s[0] = '\0';
+	for (i = 0; i < argc; i++) {
+		if (i)
+			strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return s;
+}
+
+static int
+write_report(const char *path, bool json, const struct analyzer *an,
+    const struct report_info *ri)
+{
+	char tmp[PATH_MAX];
+	FILE *out = stdout;
+	int fd = -1, rc;
+
+	if (path != NULL) {
+		/* Write beside the target, then rename: no half-written file. */
+		if (snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >=
+		    (int)sizeof tmp || (fd = mkstemp(tmp)) < 0 ||
+		    (out = fdopen(fd, "w")) == NULL) {
+			fprintf(stderr, "transcope: %s: %s\n", path,
+			    strerror(errno));
+			if (fd >= 0) {
+				close(fd);
+				unlink(tmp);
+			}
+			return EXIT_INPUT;
+		}
+	}
+	rc = json ? report_json(out, an, ri) : report_text(out, an, ri);
+	if (path != NULL) {
+		if (fclose(out) != 0)
+			rc = -1;
+		if (rc == 0 && rename(tmp, path) != 0)
+			rc = -1;
+		if (rc != 0) {
+			fprintf(stderr, "transcope: %s: %s\n", path,
+			    strerror(errno));
+			unlink(tmp);
+			return EXIT_INPUT;
+		}
+	} else if (fflush(stdout) != 0 || rc != 0) {
+		fprintf(stderr, "transcope: standard output: %s\n",
+		    strerror(errno));
+		return EXIT_INPUT;
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct tcp_config cfg;
+	struct analyzer an;
+	struct source *src;
+	struct raw_frame fr;
+	struct report_info ri;
+	enum source_status st;
+	char errbuf[SOURCE_ERRBUF_SIZE], **files, *filter = NULL;
+	const char *outpath = NULL;
+	bool json = false, quiet = false, long_view = false;
+	int nfiles = 0, ch, i, rc, status = 0;
+
+	tcp_config_default(&cfg);
+	files = xcalloc((size_t)argc + 1, sizeof *files);
+	while ((ch = getopt_long(argc, argv, "hlo:qr:V", long_options,
+	    NULL)) != -1) {
+		switch (ch) {
+		case OPT_JSON:
+			json = true;
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "json") == 0)
+				json = true;
+			else if (strcmp(optarg, "text") == 0)
+				json = false;
+			else {
+				fprintf(stderr, "transcope: unknown format "
+				    "'%s' (use text or json)\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'o':
+			outpath = optarg;
+			break;
+		case 'r':
+			files[nfiles++] = optarg;
+			break;
+		case 'l':
+			long_view = true;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case OPT_RTO_MIN:
+			if (!parse_seconds(optarg, &cfg.rto.min_ns)) {
+				fprintf(stderr, "transcope: bad --rto-min "
+				    "'%s' (seconds, 0 to 3600)\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_CLOCK_G:
+			if (!parse_seconds(optarg, &cfg.rto.granularity_ns)) {
+				fprintf(stderr, "transcope: bad "
+				    "--clock-granularity '%s' (seconds)\n",
+				    optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("transcope %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	(void)quiet;
+	for (i = optind; i < argc; i++) {
+		if (!looks_like_file(argv[i]))
+			break;
+		files[nfiles++] = argv[i];
+	}
+	if (i < argc)
+		filter = join_args(argv + i, argc - i);
+	if (nfiles == 0) {
+		fprintf(stderr, "transcope: no capture file given\n");
+		usage(stderr);
+		free(filter);
+		free(files);
+		return EXIT_USAGE;
+	}
+
+	src = source_open_files(files, nfiles, filter, errbuf, &st);
+	if (src == NULL) {
+		fprintf(stderr, "transcope: %s\n", errbuf);
+		free(filter);
+		free(files);
+		return st == SOURCE_ERR_FILTER ? EXIT_USAGE : EXIT_INPUT;
+	}
+	analyzer_init(&an, &cfg);
+	for (;;) {
+		rc = source_next(src, &fr, errbuf);
+		if (rc == 0)
+			break;
+		if (rc < 0) {
+			/* Report what was read; say where the damage is. */
+			fprintf(stderr, "transcope: %s\n", errbuf);
+			status = EXIT_INPUT;
+			continue;
+		}
+		analyzer_frame(&an, &fr);
+	}
+	analyzer_finish(&an);
+
+	ri.files = files;
+	ri.nfiles = nfiles;
+	ri.long_view = long_view;
+	rc = write_report(outpath, json, &an, &ri);
+	if (rc != 0)
+		status = rc;
+	analyzer_free(&an);
+	source_close(src);
+	free(filter);
+	free(files);
+	return status;
+}

@@ -1,0 +1,1089 @@
+/*
+ * TCP analysis: connection life, sequence classification, ACK-side events,
+ * RTT and RTO.  See tcp.h for the shape of the state and doc/analysis.md for
+ * every rule applied here and why.
+ *
+ * Per packet the work is: the endpoint state machine and history letters,
+ * then the packet's own sequence space is classified in the sender's
+ * direction, then its ACK (and window, SACK) is applied to the opposite
+ * direction.  All arithmetic on sequence numbers goes through seq.h.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "seq.h"
+#include "tcp.h"
+#include "xmalloc.h"
+
+#define NS_PER_MS	1000000ULL
+#define NS_PER_S	1000000000ULL
+
+/* No retransmission timer fires sooner than this on any stack we know. */
+#define RTO_FLOOR_NS	(200 * NS_PER_MS)
+
+/* Two copies of one packet closer than this with no IP ID to compare. */
+#define DUP_WINDOW_NS	(2 * NS_PER_MS)
+
+void
+tcp_config_default(struct tcp_config *cfg)
+{
+	cfg->rto.granularity_ns = NS_PER_MS;
+	cfg->rto.min_ns = NS_PER_S;
+	cfg->rto.max_ns = 60 * NS_PER_S;
+	cfg->rto.initial_ns = NS_PER_S;
+	cfg->reorder_default_ns = 3 * NS_PER_MS;
+}
+
+struct tcp_conn *
+tcp_conn_new(bool flipped)
+{
+	struct tcp_conn *c = xcalloc(1, sizeof *c);
+
+	c->first_fin_dir = -1;
+	c->first_rst_dir = -1;
+	if (flipped)
+		c->history[c->hist_len++] = '^';
+	return c;
+}
+
+void
+tcp_conn_free(struct tcp_conn *c)
+{
+	int d;
+
+	if (c == NULL)
+		return;
+	for (d = 0; d < 2; d++) {
+		free(c->dir[d].segs);
+		rtt_stats_free(&c->dir[d].rtt);
+		rtt_stats_free(&c->dir[d].ts_rtt);
+	}
+	free(c);
+}
+
+/* ---- history letters (Zeek's conn.log history) ---- */
+
+enum hist_bit {
+	HB_SYN = 0x01, HB_FIN = 0x02, HB_RST = 0x04, HB_DATA = 0x08,
+	HB_ACK = 0x10, HB_MULTI = 0x20, HB_FINRST = 0x40
+};
+
+static void
+hist_add(struct tcp_conn *c, enum flow_dir side, char letter)
+{
+	if ((size_t)c->hist_len + 1 >= sizeof c->history)
+		return;
+	if (side == DIR_C2S && letter >= 'a' && letter <= 'z')
+		letter = (char)(letter - 'a' + 'A');
+	c->history[c->hist_len++] = letter;
+	c->history[c->hist_len] = '\0';
+}
+
+/* Adds the letter the first time; says whether it was there already. */
+static bool
+hist_once(struct tcp_conn *c, enum flow_dir side, enum hist_bit bit,
+    char letter)
+{
+	if (c->hist_once[side] & bit)
+		return true;
+	c->hist_once[side] |= (uint16_t)bit;
+	hist_add(c, side, letter);
+	return false;
+}
+
+/* t, g and w repeat at the 1st, 10th, 100th, ... occurrence, as in Zeek. */
+static void
+hist_scaled(struct tcp_conn *c, enum flow_dir side, int which, char letter)
+{
+	uint32_t n = ++c->hist_scaled[side][which];
+
+	while (n % 10 == 0)
+		n /= 10;
+	if (n == 1)
+		hist_add(c, side, letter);
+}
+
+static void
+history_update(struct tcp_conn *c, const struct packet *pkt, enum flow_dir d)
+{
+	struct tcp_dir *D = &c->dir[d];
+	uint8_t fl = pkt->tcp_flags;
+	uint32_t rel = pkt->tcp_seq - D->isn;
+	int bits = !!(fl & TH_SYN) + !!(fl & TH_FIN) + !!(fl & TH_RST);
+
+	if (bits > 1) {
+		if ((fl & TH_FIN) && (fl & TH_RST))
+			hist_once(c, d, HB_FINRST, 'i');
+		else
+			hist_once(c, d, HB_MULTI, 'q');
+		return;
+	}
+	if (fl & TH_SYN) {
+		char code = (fl & TH_ACK) ? 'h' : 's';
+
+		if (hist_once(c, d, HB_SYN, code) && D->hist_seen_syn &&
+		    rel != D->hist_last_syn)
+			hist_add(c, d, code);
+		D->hist_seen_syn = 1;
+		D->hist_last_syn = rel;
+		return;
+	}
+	if (fl & TH_FIN) {
+		uint32_t fin = rel + pkt->payload_len;
+
+		if (hist_once(c, d, HB_FIN, 'f') && D->hist_seen_fin &&
+		    fin != D->hist_last_fin)
+			hist_add(c, d, 'f');
+		D->hist_seen_fin = 1;
+		D->hist_last_fin = fin;
+		return;
+	}
+	if (fl & TH_RST) {
+		if (hist_once(c, d, HB_RST, 'r') && D->hist_seen_rst &&
+		    rel != D->hist_last_rst)
+			hist_add(c, d, 'r');
+		D->hist_seen_rst = 1;
+		D->hist_last_rst = rel;
+		return;
+	}
+	if (pkt->payload_len > 0)
+		hist_once(c, d, HB_DATA, 'd');
+	else if (fl & TH_ACK)
+		hist_once(c, d, HB_ACK, 'a');
+}
+
+/* ---- connection life ---- */
+
+static void
+endpoint_update(struct tcp_conn *c, const struct packet *pkt, enum flow_dir d)
+{
+	struct tcp_dir *D = &c->dir[d], *P = &c->dir[!d];
+	uint8_t fl = pkt->tcp_flags;
+
+	if (fl & TH_RST) {
+		D->ep_state = EP_RESET;
+		return;
+	}
+	if (D->ep_state == EP_RESET)
+		return;
+	if (fl & TH_SYN) {
+		if (!(fl & TH_ACK)) {
+			if (D->ep_state == EP_INACTIVE)
+				D->ep_state = EP_SYN_SENT;
+		} else if (D->ep_state == EP_INACTIVE ||
+		    D->ep_state == EP_SYN_SENT)
+			D->ep_state = EP_SYN_ACK_SENT;
+	}
+	if (fl & TH_FIN) {
+		D->ep_state = EP_CLOSED;
+		return;
+	}
+	if ((fl & TH_SYN) || (!(fl & TH_ACK) && pkt->payload_len == 0))
+		return;
+	switch (D->ep_state) {
+	case EP_INACTIVE:
+		D->ep_state = P->ep_state == EP_INACTIVE ||
+		    P->ep_state == EP_PARTIAL ? EP_PARTIAL : EP_ESTABLISHED;
+		break;
+	case EP_SYN_SENT:
+	case EP_SYN_ACK_SENT:
+		if (!(fl & TH_ACK))
+			break;
+		D->ep_state = EP_ESTABLISHED;
+		if (P->ep_state == EP_SYN_SENT || P->ep_state == EP_SYN_ACK_SENT)
+			P->ep_state = EP_ESTABLISHED;
+		break;
+	default:
+		break;
+	}
+}
+
+static enum tcp_phase
+conn_phase(const struct tcp_conn *c)
+{
+	if (c->first_fin_dir >= 0)
+		return PHASE_CLOSING;
+	if (c->handshake_complete || c->dir[0].c.data_segments ||
+	    c->dir[1].c.data_segments)
+		return PHASE_ESTABLISHED;
+	return PHASE_HANDSHAKE;
+}
+
+static void
+lifecycle_update(struct tcp_conn *c, const struct packet *pkt, enum flow_dir d)
+{
+	uint8_t fl = pkt->tcp_flags;
+
+	if ((fl & TH_SYN) && !(fl & TH_ACK)) {
+		if (c->dir[!d].ep_state == EP_SYN_SENT)
+			c->simultaneous_open = 1;
+		if (d == DIR_C2S) {
+			c->syn_count++;
+			if (c->synack_count == 0)
+				c->syn_ts = pkt->ts_ns;
+		}
+	} else if ((fl & TH_SYN) && (fl & TH_ACK)) {
+		c->synack_count += d == DIR_S2C;
+		if (!c->handshake_complete)
+			c->synack_ts = pkt->ts_ns;
+	} else if ((fl & TH_ACK) && !c->handshake_complete &&
+	    c->synack_count > 0 && c->syn_count > 0 && d == DIR_C2S &&
+	    c->dir[DIR_S2C].isn_set &&
+	    pkt->tcp_ack == c->dir[DIR_S2C].isn + 1 && !(fl & TH_RST)) {
+		c->handshake_complete = 1;
+		c->handshake_ack_ts = pkt->ts_ns;
+	}
+	if ((fl & TH_RST) && c->first_rst_dir < 0) {
+		c->rst_phase = (uint8_t)conn_phase(c);
+		c->first_rst_dir = (int8_t)d;
+		if (c->first_fin_dir < 0)
+			c->first_close_ts = pkt->ts_ns;
+	}
+	if ((fl & TH_FIN) && c->first_fin_dir < 0) {
+		c->first_fin_dir = (int8_t)d;
+		if (c->first_rst_dir < 0)
+			c->first_close_ts = pkt->ts_ns;
+	}
+}
+
+bool
+tcp_conn_is_reuse(const struct tcp_conn *c, const struct packet *pkt,
+    enum flow_dir d)
+{
+	const struct tcp_dir *D = &c->dir[d];
+	bool closed, only_syns;
+
+	if ((pkt->tcp_flags & (TH_SYN | TH_ACK | TH_RST)) != TH_SYN)
+		return false;
+	if (D->isn_set && pkt->tcp_seq == D->isn)
+		return false;			/* a retransmitted SYN */
+	closed = c->first_rst_dir >= 0 ||
+	    (c->dir[0].fin_seen && c->dir[1].fin_seen);
+	only_syns = !c->handshake_complete &&
+	    c->dir[0].c.data_segments == 0 && c->dir[1].c.data_segments == 0 &&
+	    c->dir[!d].ep_state != EP_ESTABLISHED;
+	return closed || (only_syns && D->isn_set);
+}
+
+/* ---- helpers on the unacknowledged-segment ring ---- */
+
+static struct tcp_seg_rec *
+seg_at(struct tcp_dir *D, uint32_t i)
+{
+	return &D->segs[(D->seg_head + i) & (D->seg_cap - 1)];
+}
+
+static void
+seg_append(struct tcp_dir *D, uint32_t seq, uint32_t end, uint64_t ts)
+{
+	struct tcp_seg_rec *r;
+
+	if (D->seg_count == D->seg_cap) {
+		uint32_t ncap = D->seg_cap ? D->seg_cap * 2 : 8, i;
+		struct tcp_seg_rec *n;
+
+		if (D->seg_cap >= TCP_MAX_OUTSTANDING) {
+			/* Full: forget the oldest (it gives no RTT sample). */
+			D->seg_head = (D->seg_head + 1) & (D->seg_cap - 1);
+			D->seg_count--;
+		} else {
+			n = xreallocarray(NULL, ncap, sizeof *n);
+			for (i = 0; i < D->seg_count; i++)
+				n[i] = *seg_at(D, i);
+			free(D->segs);
+			D->segs = n;
+			D->seg_cap = ncap;
+			D->seg_head = 0;
+		}
+	}
+	r = seg_at(D, D->seg_count++);
+	r->seq = seq;
+	r->end = end;
+	r->first_ts = r->last_ts = ts;
+	r->retransmitted = 0;
+}
+
+/* Mark [seq, end) resent at ts; returns when it was last sent before (0). */
+static uint64_t
+seg_mark_resent(struct tcp_dir *D, uint32_t seq, uint32_t end, uint64_t ts)
+{
+	uint64_t prev = 0;
+	uint32_t i;
+
+	for (i = 0; i < D->seg_count; i++) {
+		struct tcp_seg_rec *r = seg_at(D, i);
+
+		if (seq_geq(r->seq, end))
+			break;
+		if (seq_leq(r->end, seq))
+			continue;
+		if (prev == 0 || r->last_ts > prev)
+			prev = r->last_ts;
+		r->retransmitted = 1;
+		r->last_ts = ts;
+	}
+	return prev;
+}
+
+/* ---- holes: sequence ranges below high_seq the capture never saw ---- */
+
+static void
+hole_add(struct tcp_dir *D, uint32_t lo, uint32_t hi, uint64_t ts)
+{
+	if (D->nholes == TCP_MAX_HOLES) {
+		memmove(&D->holes[0], &D->holes[1],
+		    (TCP_MAX_HOLES - 1) * sizeof D->holes[0]);
+		D->nholes--;
+	}
+	D->holes[D->nholes].lo = lo;
+	D->holes[D->nholes].hi = hi;
+	D->holes[D->nholes].ts = ts;
+	D->nholes++;
+}
+
+static void
+hole_remove(struct tcp_dir *D, int i)
+{
+	memmove(&D->holes[i], &D->holes[i + 1],
+	    (size_t)(D->nholes - i - 1) * sizeof D->holes[0]);
+	D->nholes--;
+}
+
+/*
+ * Take [seq, end) out of the holes.  Returns the never-seen bytes it
+ * covered; *opened is when the oldest touched hole opened.
+ */
+static uint32_t
+hole_fill(struct tcp_dir *D, uint32_t seq, uint32_t end, uint64_t *opened)
+{
+	uint32_t filled = 0;
+	int i;
+
+	for (i = 0; i < D->nholes; i++) {
+		uint32_t lo = D->holes[i].lo, hi = D->holes[i].hi;
+		uint32_t olo = seq_max(lo, seq), ohi = seq_min(hi, end);
+
+		if (!seq_lt(olo, ohi))
+			continue;
+		filled += ohi - olo;
+		if (*opened == 0 || D->holes[i].ts < *opened)
+			*opened = D->holes[i].ts;
+		if (olo == lo && ohi == hi) {
+			hole_remove(D, i--);
+		} else if (olo == lo) {
+			D->holes[i].lo = ohi;
+		} else if (ohi == hi) {
+			D->holes[i].hi = olo;
+		} else {
+			/* The segment splits the hole in two. */
+			uint64_t ts = D->holes[i].ts;
+
+			D->holes[i].hi = olo;
+			hole_add(D, ohi, hi, ts);
+		}
+	}
+	return filled;
+}
+
+static void
+holes_ack(struct tcp_dir *D, uint32_t ack)
+{
+	int i;
+
+	for (i = 0; i < D->nholes; i++) {
+		if (seq_leq(D->holes[i].hi, ack))
+			hole_remove(D, i--);
+		else if (seq_lt(D->holes[i].lo, ack))
+			D->holes[i].lo = ack;
+	}
+}
+
+/* ---- classification ---- */
+
+static uint64_t
+rto_guess(const struct tcp_dir *D, const struct tcp_config *cfg)
+{
+	uint64_t g;
+
+	if (!D->rto.have_sample)
+		return cfg->rto.initial_ns;
+	g = D->rto.srtt_ns + 4 * D->rto.rttvar_ns;
+	return g > RTO_FLOOR_NS ? g : RTO_FLOOR_NS;
+}
+
+static uint64_t
+reorder_window(const struct tcp_conn *c, const struct tcp_dir *D,
+    const struct tcp_config *cfg)
+{
+	if (c->handshake_complete && c->handshake_ack_ts > c->syn_ts)
+		return c->handshake_ack_ts - c->syn_ts;
+	if (D->rtt.samples)
+		return D->rtt.min_ns;
+	return cfg->reorder_default_ns;
+}
+
+static bool
+is_network_duplicate(const struct tcp_dir *D, const struct packet *pkt,
+    uint32_t seglen)
+{
+	int i;
+
+	for (i = 0; i < TCP_RECENT; i++) {
+		int idx = (D->recent_pos + TCP_RECENT - 1 - i) % TCP_RECENT;
+		const __typeof__(D->recent[0]) *r = &D->recent[idx];
+
+		if (!r->valid || r->seq != pkt->tcp_seq || r->len != seglen ||
+		    r->ack != pkt->tcp_ack || r->flags != pkt->tcp_flags ||
+		    r->window != pkt->tcp_window)
+			continue;
+		if (pkt->tcp_opt.has_timestamp &&
+		    r->tsval != pkt->tcp_opt.ts_val)
+			continue;
+		/* An IPv4 ID tells a copy from a resend outright. */
+		if (pkt->ip_version == 4 && pkt->ip_id != 0)
+			return r->ip_id == pkt->ip_id;
+		/* Without one, only an immediate, near-instant copy counts. */
+		return i == 0 && pkt->ts_ns - D->last_send_ts < DUP_WINDOW_NS;
+	}
+	return false;
+}
+
+static void
+recent_record(struct tcp_dir *D, const struct packet *pkt, uint32_t seglen)
+{
+	__typeof__(D->recent[0]) *r = &D->recent[D->recent_pos];
+
+	r->seq = pkt->tcp_seq;
+	r->len = seglen;
+	r->ack = pkt->tcp_ack;
+	r->ip_id = pkt->ip_id;
+	r->tsval = pkt->tcp_opt.ts_val;
+	r->window = pkt->tcp_window;
+	r->flags = pkt->tcp_flags;
+	r->valid = 1;
+	D->recent_pos = (uint8_t)((D->recent_pos + 1) % TCP_RECENT);
+}
+
+static void
+rtx_record(struct tcp_dir *D, uint32_t seq, uint32_t end, enum tcp_rtx_cause cause)
+{
+	D->rtx[D->rtx_pos].seq = seq;
+	D->rtx[D->rtx_pos].end = end;
+	D->rtx[D->rtx_pos].cause = (uint8_t)cause;
+	D->rtx[D->rtx_pos].valid = 1;
+	D->rtx_pos = (uint8_t)((D->rtx_pos + 1) % TCP_RTX_RING);
+}
+
+/*
+ * Why a segment was sent again.  since_prev is the time since this data was
+ * last sent (0 when the capture never saw it).
+ */
+static enum tcp_rtx_cause
+rtx_cause(struct tcp_dir *D, const struct tcp_config *cfg,
+    const struct packet *pkt, uint32_t seq, uint32_t end, uint64_t since_prev)
+{
+	uint64_t ts = pkt->ts_ns, guess = rto_guess(D, cfg);
+	uint64_t since_ack = D->last_ack_ts ? ts - D->last_ack_ts : UINT64_MAX;
+	uint64_t since_send = D->last_send_ts ? ts - D->last_send_ts : UINT64_MAX;
+	bool evidence, tail;
+
+	if (D->ack_init && seq_leq(end, D->snd_una))
+		return RTX_SPURIOUS;
+	if (D->window_known && D->peer_window == 0 && pkt->payload_len <= 1)
+		return RTX_PROBE;
+	if (D->recovery == 1 + RTX_RTO) {
+		if (seq == D->snd_una && seq == D->last_rto_seq) {
+			/* The same head again, no progress: a backed-off RTO. */
+			D->backoff++;
+			if (D->backoff > D->c.max_backoff)
+				D->c.max_backoff = D->backoff;
+			goto timeout;
+		}
+		return RTX_RTO;
+	}
+	if (D->recovery == 1 + RTX_FAST) {
+		if (seq == D->snd_una && since_ack >= guess / 2 &&
+		    since_prev >= guess / 2)
+			goto timeout_start;	/* recovery stalled: timed out */
+		return RTX_FAST;
+	}
+	evidence = (D->dup_ack_run >= 1 && seq == D->snd_una) ||
+	    (D->sack_high_valid && seq_gt(D->sack_high, seq));
+	tail = seq_geq(end, D->high_seq);
+	if (evidence && since_ack < guess / 2) {
+		D->recovery = 1 + RTX_FAST;
+		D->recovery_point = D->high_seq;
+		return RTX_FAST;
+	}
+	if (tail && !evidence && (seq != D->snd_una || since_send < guess / 2))
+		return RTX_PROBE;
+timeout_start:
+	D->recovery = 1 + RTX_RTO;
+	D->recovery_point = D->high_seq;
+	D->last_rto_seq = seq;
+	D->backoff = 0;
+timeout:
+	D->c.rto_timeouts++;
+	if (since_prev) {
+		if (D->c.observed_rto_min_ns == 0 ||
+		    since_prev < D->c.observed_rto_min_ns)
+			D->c.observed_rto_min_ns = since_prev;
+		if (since_prev > D->c.observed_rto_max_ns)
+			D->c.observed_rto_max_ns = since_prev;
+		if (D->rto.have_sample && since_prev < D->rto.rto_ns)
+			D->c.rto_below_estimate++;
+	}
+	return RTX_RTO;
+}
+
+static void
+count_rtx(struct tcp_conn *c, struct tcp_dir *D, enum flow_dir d,
+    enum tcp_rtx_cause cause, uint32_t seq, uint32_t end, uint32_t paylen,
+    struct tcp_verdict *v)
+{
+	D->c.retransmissions[cause]++;
+	D->c.retransmissions_total++;
+	D->c.retransmitted_bytes += paylen;
+	rtx_record(D, seq, end, cause);
+	v->seg_class = SEG_RETRANSMISSION;
+	v->cause = (uint8_t)cause;
+	if (paylen > 0)
+		hist_scaled(c, d, 0, 't');
+}
+
+static void
+in_flight_sample(struct tcp_dir *D, uint32_t paylen, struct tcp_verdict *v)
+{
+	uint64_t flight;
+
+	if (!D->ack_init || !seq_gt(D->high_seq, D->snd_una))
+		return;
+	flight = (uint32_t)(D->high_seq - D->snd_una);
+	flight = flight > D->sacked_bytes ? flight - D->sacked_bytes : 0;
+	if (flight > D->c.max_in_flight)
+		D->c.max_in_flight = flight;
+	D->c.sum_in_flight += flight;
+	D->c.in_flight_samples++;
+	if (paylen > 0 && D->window_known && D->peer_window > 0 &&
+	    flight >= D->peer_window) {
+		D->c.window_full++;
+		v->events |= 1u << TEV_WINDOW_FULL;
+	}
+}
+
+static void
+tsval_record(struct tcp_dir *D, const struct packet *pkt)
+{
+	int last = (D->tsval_pos + TCP_TSVAL_RING - 1) % TCP_TSVAL_RING;
+
+	if (!pkt->tcp_opt.has_timestamp)
+		return;
+	if (D->tsvals[last].ts != 0 && D->tsvals[last].val == pkt->tcp_opt.ts_val)
+		return;
+	D->tsvals[D->tsval_pos].val = pkt->tcp_opt.ts_val;
+	D->tsvals[D->tsval_pos].ts = pkt->ts_ns;
+	D->tsval_pos = (uint8_t)((D->tsval_pos + 1) % TCP_TSVAL_RING);
+}
+
+/* Classify the sequence space pkt occupies, in its sender's direction. */
+static void
+tcp_data(struct tcp_conn *c, const struct tcp_config *cfg,
+    const struct packet *pkt, enum flow_dir d, struct tcp_verdict *v)
+{
+	struct tcp_dir *D = &c->dir[d];
+	uint8_t fl = pkt->tcp_flags;
+	uint32_t seq = pkt->tcp_seq, paylen = pkt->payload_len;
+	uint32_t seglen, end;
+	uint64_t ts = pkt->ts_ns;
+
+	if (fl & TH_RST)
+		return;
+	if ((fl & TH_SYN) && D->isn_set && seq != D->isn &&
+	    seq_lt(seq, D->high_seq))
+		return;		/* a bogus SYN inside the old sequence space */
+	if (fl & TH_SYN) {
+		if (!D->isn_set || seq != D->isn) {
+			/* The first SYN (or a new incarnation). */
+			D->isn = seq;
+			D->isn_set = 1;
+			D->base_seq = seq + 1;
+			D->high_seq = seq;
+			D->seq_init = 1;
+			D->nholes = 0;
+			D->seg_count = 0;
+			D->snd_una = seq;
+			D->ack_init = 1;
+		}
+	}
+	if (!D->seq_init) {
+		D->base_seq = D->high_seq = seq;
+		D->seq_init = 1;
+		if (!D->ack_init) {
+			D->snd_una = seq;
+			D->ack_init = 1;
+		}
+	}
+	seglen = paylen + !!(fl & TH_SYN) + !!(fl & TH_FIN);
+	if (fl & TH_FIN) {
+		D->fin_seen = 1;
+		D->fin_seq = seq + paylen;
+	}
+	if (paylen > 0)
+		D->c.data_segments++;
+	else if (seglen == 0 && (fl & TH_ACK))
+		D->c.pure_acks++;
+	tsval_record(D, pkt);
+
+	/* A keep-alive (or zero-window probe) re-sends the byte before snd.nxt. */
+	if (paylen <= 1 && !(fl & (TH_SYN | TH_FIN)) &&
+	    seq == D->high_seq - 1 && D->ack_init &&
+	    (D->snd_una == D->high_seq || paylen == 0)) {
+		v->seg_class = SEG_KEEP_ALIVE;
+		if (D->window_known && D->peer_window == 0)
+			D->c.zero_window_probes++;
+		else
+			D->c.keep_alives++;
+		return;
+	}
+	if (seglen == 0)
+		return;
+	end = seq + seglen;
+
+	if (seq_geq(seq, D->high_seq)) {
+		if (seq_gt(seq, D->high_seq)) {
+			D->c.lost_segments++;
+			D->c.lost_bytes += (uint32_t)(seq - D->high_seq);
+			hole_add(D, D->high_seq, seq, ts);
+			hist_scaled(c, d, 1, 'g');
+			v->seg_class = SEG_AFTER_GAP;
+		} else
+			v->seg_class = SEG_NEW;
+		seg_append(D, seq, end, ts);
+		D->high_seq = end;
+	} else if (is_network_duplicate(D, pkt, seglen)) {
+		D->c.network_duplicates++;
+		v->seg_class = SEG_NETWORK_DUPLICATE;
+		D->last_send_ts = ts;
+		return;
+	} else {
+		uint64_t opened = 0, prev;
+		uint32_t unseen = hole_fill(D, seq, end, &opened);
+
+		if (unseen > 0 && ts - opened < reorder_window(c, D, cfg)) {
+			D->c.out_of_order++;
+			v->seg_class = SEG_OUT_OF_ORDER;
+		} else {
+			enum tcp_rtx_cause cause;
+
+			prev = seg_mark_resent(D, seq, end, ts);
+			if (prev == 0 && unseen > 0)
+				prev = opened;
+			v->since_original_ns = prev ? ts - prev : 0;
+			cause = rtx_cause(D, cfg, pkt, seq, end,
+			    v->since_original_ns);
+			count_rtx(c, D, d, cause, seq, end, paylen, v);
+			if ((fl & TH_SYN) && !(fl & TH_ACK))
+				v->events |= 1u << TEV_SYN_RETRANSMISSION;
+		}
+		if (seq_gt(end, D->high_seq)) {
+			seg_append(D, D->high_seq, end, ts);
+			D->high_seq = end;
+		}
+	}
+	recent_record(D, pkt, seglen);
+	D->last_send_ts = ts;
+	in_flight_sample(D, paylen, v);
+}
+
+/* ---- the ACK side ---- */
+
+static void
+rtt_sample(struct tcp_dir *D, const struct tcp_config *cfg, uint64_t rtt)
+{
+	rtt_stats_add(&D->rtt, rtt);
+	rto_update(&D->rto, &cfg->rto, rtt);
+}
+
+static void
+ack_advance(struct tcp_dir *D, const struct tcp_config *cfg,
+    const struct packet *pkt, uint32_t ack)
+{
+	uint64_t ts = pkt->ts_ns;
+
+	/* Karn: a sample only from the segment this ACK ends at, if sent once. */
+	while (D->seg_count > 0) {
+		struct tcp_seg_rec *r = seg_at(D, 0);
+
+		if (seq_gt(r->end, ack))
+			break;
+		if (r->end == ack && !r->retransmitted && ts >= r->first_ts)
+			rtt_sample(D, cfg, ts - r->first_ts);
+		D->seg_head = (D->seg_head + 1) & (D->seg_cap - 1);
+		D->seg_count--;
+	}
+	if (pkt->tcp_opt.has_timestamp && pkt->tcp_opt.ts_ecr != 0) {
+		int i;
+
+		for (i = 0; i < TCP_TSVAL_RING; i++) {
+			int idx = (D->tsval_pos + TCP_TSVAL_RING - 1 - i) %
+			    TCP_TSVAL_RING;
+
+			if (D->tsvals[idx].ts != 0 &&
+			    D->tsvals[idx].val == pkt->tcp_opt.ts_ecr) {
+				if (ts >= D->tsvals[idx].ts)
+					rtt_stats_add(&D->ts_rtt,
+					    ts - D->tsvals[idx].ts);
+				break;
+			}
+		}
+	}
+	D->snd_una = ack;
+	D->dup_ack_run = 0;
+	holes_ack(D, ack);
+	if (D->sack_high_valid && seq_leq(D->sack_high, ack))
+		D->sack_high_valid = 0;
+	if (D->recovery && seq_geq(ack, D->recovery_point)) {
+		D->recovery = 0;
+		D->backoff = 0;
+	}
+}
+
+static void
+dsack_reclassify(struct tcp_dir *D, uint32_t lo, uint32_t hi)
+{
+	int i;
+
+	for (i = 0; i < TCP_RTX_RING; i++) {
+		__typeof__(D->rtx[0]) *r = &D->rtx[i];
+
+		if (!r->valid || !seq_lt(r->seq, hi) || !seq_gt(r->end, lo))
+			continue;
+		if (r->cause != RTX_SPURIOUS) {
+			D->c.retransmissions[r->cause]--;
+			D->c.retransmissions[RTX_SPURIOUS]++;
+			r->cause = RTX_SPURIOUS;
+		}
+		r->valid = 0;
+		return;
+	}
+}
+
+static void
+sack_update(struct tcp_dir *D, const struct packet *pkt, uint32_t ack,
+    struct tcp_verdict *v)
+{
+	const struct tcp_options *o = &pkt->tcp_opt;
+	uint32_t lo[TCP_MAX_SACK_BLOCKS], hi[TCP_MAX_SACK_BLOCKS];
+	uint32_t sacked = 0, cover_end = ack;
+	int i, j, n = 0;
+
+	for (i = 0; i < o->sack_blocks; i++) {
+		uint32_t l = o->sack[i].left, r = o->sack[i].right;
+
+		if (!seq_lt(l, r))
+			continue;
+		/* RFC 2883: a first block below the ACK or inside the second. */
+		if (i == 0 && (seq_leq(r, ack) || (o->sack_blocks > 1 &&
+		    seq_geq(l, o->sack[1].left) &&
+		    seq_leq(r, o->sack[1].right)))) {
+			D->c.dsacks++;
+			v->events |= 1u << TEV_DSACK;
+			dsack_reclassify(D, l, r);
+			continue;
+		}
+		if (!seq_gt(r, ack))
+			continue;
+		if (seq_lt(l, ack))
+			l = ack;
+		if (D->seq_init && seq_gt(r, D->high_seq))
+			r = D->high_seq;
+		if (!seq_lt(l, r))
+			continue;
+		if (!D->sack_high_valid || seq_gt(r, D->sack_high)) {
+			D->sack_high = r;
+			D->sack_high_valid = 1;
+		}
+		lo[n] = l;
+		hi[n] = r;
+		n++;
+	}
+	/* Union of the blocks: sort by left edge (n <= 4), then sweep. */
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && seq_lt(lo[j], lo[j - 1]); j--) {
+			uint32_t t = lo[j]; lo[j] = lo[j - 1]; lo[j - 1] = t;
+			t = hi[j]; hi[j] = hi[j - 1]; hi[j - 1] = t;
+		}
+	for (i = 0; i < n; i++) {
+		uint32_t l = seq_max(lo[i], cover_end);
+
+		if (seq_lt(l, hi[i])) {
+			sacked += hi[i] - l;
+			cover_end = hi[i];
+		}
+	}
+	D->sacked_bytes = sacked;
+}
+
+/* Apply pkt's ACK, window and SACK to the data direction it acknowledges. */
+static void
+tcp_ack(struct tcp_conn *c, const struct tcp_config *cfg,
+    const struct packet *pkt, enum flow_dir d, struct tcp_verdict *v)
+{
+	enum flow_dir od = (enum flow_dir)!d;
+	struct tcp_dir *D = &c->dir[od];	/* the data being acknowledged */
+	const struct tcp_dir *S = &c->dir[d];	/* the packet's sender */
+	uint8_t fl = pkt->tcp_flags;
+	uint32_t ack = pkt->tcp_ack, raw = pkt->tcp_window;
+	uint64_t window, ts = pkt->ts_ns;
+	bool plain = pkt->payload_len == 0 && !(fl & (TH_SYN | TH_FIN | TH_RST));
+
+	if (!(fl & TH_ACK))
+		return;
+	window = (fl & TH_SYN) || !tcp_conn_wscale_ok(c) ? raw :
+	    (uint64_t)raw << (S->wscale > 14 ? 14 : S->wscale);
+
+	if (!D->ack_init) {
+		D->snd_una = ack;
+		D->ack_init = 1;
+	} else if (seq_gt(ack, D->snd_una)) {
+		if (D->seq_init && seq_gt(ack, D->high_seq)) {
+			D->c.acked_unseen++;
+			v->events |= 1u << TEV_ACKED_UNSEEN;
+			D->high_seq = ack;
+		}
+		ack_advance(D, cfg, pkt, ack);
+	} else if (ack == D->snd_una && plain && D->window_known) {
+		if (raw == D->peer_window_raw && D->seq_init &&
+		    seq_gt(D->high_seq, ack)) {
+			D->c.dup_acks++;
+			D->dup_ack_run++;
+			if (D->dup_ack_run > D->c.max_dup_ack_run)
+				D->c.max_dup_ack_run = D->dup_ack_run;
+			v->events |= 1u << TEV_DUP_ACK;
+		} else if (raw != D->peer_window_raw) {
+			D->c.window_updates++;
+			v->events |= 1u << TEV_WINDOW_UPDATE;
+		}
+	}
+	if (pkt->tcp_opt.sack_blocks > 0)
+		sack_update(D, pkt, D->snd_una, v);
+	else
+		D->sacked_bytes = 0;
+	D->last_ack_ts = ts;
+
+	if (fl & TH_RST)
+		return;		/* a RST's window means nothing */
+	if (!D->window_known || window < D->c.adv_window_min)
+		D->c.adv_window_min = window;
+	if (window > D->c.adv_window_max)
+		D->c.adv_window_max = window;
+	D->peer_window_raw = raw;
+	D->peer_window = window;
+	D->window_known = 1;
+	if (raw == 0 && !(fl & TH_SYN)) {
+		if (!D->in_zero_window) {
+			D->in_zero_window = 1;
+			D->zero_window_start = ts;
+			D->c.zero_window_count++;
+			v->events |= 1u << TEV_ZERO_WINDOW;
+		}
+		hist_scaled(c, d, 2, 'w');
+	} else if (D->in_zero_window) {
+		D->in_zero_window = 0;
+		D->c.zero_window_ns += ts - D->zero_window_start;
+	}
+	/* The last FIN acknowledged: both sides closed cleanly. */
+	if (c->dir[0].fin_seen && c->dir[1].fin_seen && D->fin_seen &&
+	    seq_gt(ack, D->fin_seq))
+		c->final_ack = 1;
+}
+
+static void
+options_update(struct tcp_dir *D, const struct packet *pkt)
+{
+	const struct tcp_options *o = &pkt->tcp_opt;
+
+	if (!(pkt->tcp_flags & TH_SYN))
+		return;
+	if (o->has_mss) {
+		D->has_mss = 1;
+		D->mss = o->mss;
+	}
+	if (o->has_wscale) {
+		D->has_wscale = 1;
+		D->wscale = o->wscale;
+	}
+	D->sack_permitted |= o->sack_permitted;
+	D->timestamps |= o->has_timestamp;
+}
+
+static void
+ecn_update(struct tcp_dir *D, const struct packet *pkt)
+{
+	switch (pkt->ip_ecn) {
+	case 1: D->c.ect1++; break;
+	case 2: D->c.ect0++; break;
+	case 3: D->c.ce++; break;
+	default: break;
+	}
+	if (pkt->tcp_flags & TH_SYN)
+		return;		/* on a SYN, ECE/CWR negotiate ECN */
+	if (pkt->tcp_flags & TH_ECE)
+		D->c.ece++;
+	if (pkt->tcp_flags & TH_CWR)
+		D->c.cwr++;
+}
+
+void
+tcp_conn_packet(struct tcp_conn *c, const struct tcp_config *cfg,
+    const struct packet *pkt, enum flow_dir d, struct tcp_verdict *v)
+{
+	struct tcp_dir *D = &c->dir[d];
+	uint8_t fl = pkt->tcp_flags;
+
+	memset(v, 0, sizeof *v);
+	if (D->rto.rto_ns == 0) {
+		rto_init(&c->dir[0].rto, &cfg->rto);
+		rto_init(&c->dir[1].rto, &cfg->rto);
+	}
+	if (fl & TH_SYN)
+		D->c.syns++;
+	if (fl & TH_FIN)
+		D->c.fins++;
+	if (fl & TH_RST) {
+		D->c.rsts++;
+		v->events |= 1u << TEV_RST;
+	}
+	options_update(D, pkt);
+	history_update(c, pkt, d);
+	lifecycle_update(c, pkt, d);
+	endpoint_update(c, pkt, d);
+	ecn_update(D, pkt);
+	tcp_data(c, cfg, pkt, d, v);
+	tcp_ack(c, cfg, pkt, d, v);
+}
+
+void
+tcp_conn_finish(struct tcp_conn *c, uint64_t ts)
+{
+	int d;
+
+	for (d = 0; d < 2; d++) {
+		struct tcp_dir *D = &c->dir[d];
+
+		if (D->in_zero_window && ts >= D->zero_window_start) {
+			D->c.zero_window_ns += ts - D->zero_window_start;
+			D->in_zero_window = 0;
+		}
+	}
+}
+
+bool
+tcp_conn_sack_ok(const struct tcp_conn *c)
+{
+	return c->dir[0].sack_permitted && c->dir[1].sack_permitted;
+}
+
+bool
+tcp_conn_timestamps_ok(const struct tcp_conn *c)
+{
+	return c->dir[0].timestamps && c->dir[1].timestamps;
+}
+
+bool
+tcp_conn_wscale_ok(const struct tcp_conn *c)
+{
+	return c->dir[0].has_wscale && c->dir[1].has_wscale;
+}
+
+/* Zeek's /^\^?S[^HAFGIQ]*R/: the client sent SYN then RST, nothing else. */
+static bool
+history_syn_then_rst(const char *h)
+{
+	if (*h == '^')
+		h++;
+	if (*h++ != 'S')
+		return false;
+	for (; *h != '\0'; h++) {
+		if (*h == 'R')
+			return true;
+		if (strchr("HAFGIQ", *h) != NULL)
+			return false;
+	}
+	return false;
+}
+
+const char *
+tcp_conn_state(const struct tcp_conn *c)
+{
+	uint8_t os = c->dir[DIR_C2S].ep_state, rs = c->dir[DIR_S2C].ep_state;
+	bool o_inactive = os == EP_INACTIVE || os == EP_PARTIAL;
+	bool r_inactive = rs == EP_INACTIVE || rs == EP_PARTIAL;
+
+	if (rs == EP_RESET) {
+		if (os == EP_SYN_SENT || os == EP_SYN_ACK_SENT ||
+		    (os == EP_RESET && c->dir[0].c.data_segments == 0 &&
+		    c->dir[1].c.data_segments == 0))
+			return "REJ";
+		return o_inactive ? "RSTRH" : "RSTR";
+	}
+	if (os == EP_RESET) {
+		if (r_inactive)
+			return history_syn_then_rst(c->history) ? "RSTOS0" :
+			    "OTH";
+		return "RSTO";
+	}
+	if (rs == EP_CLOSED && os == EP_CLOSED)
+		return "SF";
+	if (os == EP_CLOSED)
+		return r_inactive ? "SH" : "S2";
+	if (rs == EP_CLOSED)
+		return o_inactive ? "SHR" : "S3";
+	if (os == EP_SYN_SENT && rs == EP_INACTIVE)
+		return "S0";
+	if (os == EP_ESTABLISHED && rs == EP_ESTABLISHED)
+		return "S1";
+	return "OTH";
+}
+
+const char *
+tcp_phase_name(enum tcp_phase p)
+{
+	static const char *const names[] = { "handshake", "established",
+	    "closing" };
+
+	return (unsigned)p < 3 ? names[p] : "?";
+}
+
+const char *
+tcp_seg_class_name(enum tcp_seg_class k)
+{
+	static const char *const names[] = { "none", "new", "retransmission",
+	    "out_of_order", "network_duplicate", "after_gap", "keep_alive" };
+
+	return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
+}
+
+const char *
+tcp_rtx_cause_name(enum tcp_rtx_cause r)
+{
+	static const char *const names[] = { "rto", "fast", "spurious",
+	    "probe" };
+
+	return (unsigned)r < RTX_CAUSES ? names[r] : "?";
+}
+
+uint64_t
+tcp_dir_unique_bytes(const struct tcp_dir *D)
+{
+	uint32_t span;
+
+	if (!D->seq_init || !seq_gt(D->high_seq, D->base_seq))
+		return 0;
+	span = D->high_seq - D->base_seq;
+	if (D->fin_seen && seq_gt(D->high_seq, D->fin_seq) && span > 0)
+		span--;			/* the FIN's sequence number */
+	return span;
+}
