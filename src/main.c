@@ -183,7 +183,8 @@ main(int argc, char **argv)
 
 	tcp_config_default(&cfg);
 	files = xcalloc((size_t)argc + 1, sizeof *files);
-	while ((ch = getopt_long(argc, argv, "hlo:qr:V", long_options,
+	opterr = 0;		/* our own one-line messages, without argv[0] */
+	while ((ch = getopt_long(argc, argv, ":hlo:qr:V", long_options,
 	    NULL)) != -1) {
 		switch (ch) {
 		case OPT_JSON:
@@ -233,8 +234,18 @@ main(int argc, char **argv)
 		case 'V':
 			printf("transcope %s\n", PACKAGE_VERSION);
 			return 0;
+		case ':':
+			fprintf(stderr, "transcope: option '%s' needs a value "
+			    "(see transcope --help)\n", argv[optind - 1]);
+			return EXIT_USAGE;
 		default:
-			usage(stderr);
+			if (optopt != 0 && optopt < 256)
+				fprintf(stderr, "transcope: unknown option "
+				    "'-%c' (see transcope --help)\n", optopt);
+			else
+				fprintf(stderr, "transcope: unknown option "
+				    "'%s' (see transcope --help)\n",
+				    argv[optind - 1]);
 			return EXIT_USAGE;
 		}
 	}
@@ -247,8 +258,8 @@ main(int argc, char **argv)
 	if (i < argc)
 		filter = join_args(argv + i, argc - i);
 	if (nfiles == 0) {
-		fprintf(stderr, "transcope: no capture file given\n");
-		usage(stderr);
+		fprintf(stderr, "transcope: no capture file given "
+		    "(see transcope --help)\n");
 		free(filter);
 		free(files);
 		return EXIT_USAGE;

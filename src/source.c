@@ -68,8 +68,16 @@ source_open_files(char *const *paths, int npaths, const char *filter,
 		sf->pcap = pcap_open_offline_with_tstamp_precision(paths[i],
 		    PCAP_TSTAMP_PRECISION_NANO, pcap_err);
 		if (sf->pcap == NULL) {
-			snprintf(errbuf, SOURCE_ERRBUF_SIZE, "%s: %s", paths[i],
-			    pcap_err);
+			size_t n = strlen(paths[i]);
+
+			/* libpcap names the file in some messages, not others. */
+			if (strncmp(pcap_err, paths[i], n) == 0 &&
+			    pcap_err[n] == ':')
+				snprintf(errbuf, SOURCE_ERRBUF_SIZE, "%s",
+				    pcap_err);
+			else
+				snprintf(errbuf, SOURCE_ERRBUF_SIZE, "%s: %s",
+				    paths[i], pcap_err);
 			*st = SOURCE_ERR_OPEN;
 			source_close(s);
 			return NULL;

@@ -110,7 +110,7 @@ history_update(struct tcp_conn *c, const struct packet *pkt, enum flow_dir d)
 {
 	struct tcp_dir *D = &c->dir[d];
 	uint8_t fl = pkt->tcp_flags;
-	uint32_t rel = pkt->tcp_seq - D->isn;
+	uint32_t seq = pkt->tcp_seq;	/* raw: the ISN may not be known yet */
 	int bits = !!(fl & TH_SYN) + !!(fl & TH_FIN) + !!(fl & TH_RST);
 
 	if (bits > 1) {
@@ -124,14 +124,14 @@ history_update(struct tcp_conn *c, const struct packet *pkt, enum flow_dir d)
 		char code = (fl & TH_ACK) ? 'h' : 's';
 
 		if (hist_once(c, d, HB_SYN, code) && D->hist_seen_syn &&
-		    rel != D->hist_last_syn)
+		    seq != D->hist_last_syn)
 			hist_add(c, d, code);
 		D->hist_seen_syn = 1;
-		D->hist_last_syn = rel;
+		D->hist_last_syn = seq;
 		return;
 	}
 	if (fl & TH_FIN) {
-		uint32_t fin = rel + pkt->payload_len;
+		uint32_t fin = seq + pkt->payload_len;
 
 		if (hist_once(c, d, HB_FIN, 'f') && D->hist_seen_fin &&
 		    fin != D->hist_last_fin)
@@ -142,10 +142,10 @@ history_update(struct tcp_conn *c, const struct packet *pkt, enum flow_dir d)
 	}
 	if (fl & TH_RST) {
 		if (hist_once(c, d, HB_RST, 'r') && D->hist_seen_rst &&
-		    rel != D->hist_last_rst)
+		    seq != D->hist_last_rst)
 			hist_add(c, d, 'r');
 		D->hist_seen_rst = 1;
-		D->hist_last_rst = rel;
+		D->hist_last_rst = seq;
 		return;
 	}
 	if (pkt->payload_len > 0)

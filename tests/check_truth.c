@@ -1,0 +1,190 @@
+/*
+ * Kernel truth: the captures in captures/ were recorded on the sending host
+ * with iperf3 (see captures/README.md), and the sender's kernel counted its
+ * own retransmissions.  transcope must count exactly the same:
+ *
+ *  - per iperf3 data stream, c2s.retransmissions.total equals iperf3's
+ *    "retransmits" (the kernel's tcpi_total_retrans for that socket), except
+ *    that iperf3 reads it when it finishes writing, so retransmissions after
+ *    that read are missing from it; then the namespace counter below, which
+ *    was read after the traffic ended, settles the difference;
+ *  - over the whole capture, the retransmissions of everything the sender
+ *    sent equal the sender namespace's Tcp.RetransSegs.
+ */
+#include "config.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzer.h"
+#include "report.h"
+#include "source.h"
+#include "suites.h"
+
+static const char *const truth_captures[] = {
+	"bulk-loss-v4", "ack-loss-v4", "heavy-loss-v4", "bulk-loss-v6",
+	"parallel-v4", "short-conns", "udp-v4"
+};
+
+static char *
+capture_path(const char *name, const char *suffix)
+{
+	const char *top = getenv("top_srcdir");
+	char *p;
+	size_t n;
+
+	if (top == NULL)
+		top = ".";
+	n = strlen(top) + strlen(name) + strlen(suffix) + 16;
+	p = malloc(n);
+	ck_assert_ptr_nonnull(p);
+	snprintf(p, n, "%s/captures/%s%s", top, name, suffix);
+	return p;
+}
+
+static json_object *
+load_json(const char *name, const char *suffix)
+{
+	char *path = capture_path(name, suffix);
+	json_object *o = json_object_from_file(path);
+
+	free(path);
+	return o;
+}
+
+static void
+analyze(const char *name, struct analyzer *an)
+{
+	char *path = capture_path(name, ".pcap"), errbuf[SOURCE_ERRBUF_SIZE];
+	char *paths[1] = { path };
+	enum source_status st;
+	struct source *src;
+	struct raw_frame fr;
+
+	src = source_open_files(paths, 1, NULL, errbuf, &st);
+	ck_assert_msg(src != NULL, "%s", errbuf);
+	analyzer_init(an, NULL);
+	while (source_next(src, &fr, errbuf) == 1)
+		analyzer_frame(an, &fr);
+	analyzer_finish(an);
+	source_close(src);
+	free(path);
+}
+
+static json_object *
+get(json_object *o, const char *path)
+{
+	char buf[128], *save = NULL, *tok;
+
+	snprintf(buf, sizeof buf, "%s", path);
+	for (tok = strtok_r(buf, ".", &save); tok != NULL && o != NULL;
+	    tok = strtok_r(NULL, ".", &save))
+		if (!json_object_object_get_ex(o, tok, &o))
+			return NULL;
+	return o;
+}
+
+static const struct flow *
+flow_by_client_port(const struct analyzer *an, uint16_t port)
+{
+	const struct flow *f;
+
+	for (f = flow_table_first(an->flows); f != NULL; f = f->next)
+		if (f->tcp != NULL && flow_client_port(f) == port)
+			return f;
+	return NULL;
+}
+
+START_TEST(test_kernel_retransmissions)
+{
+	const char *name = truth_captures[_i];
+	json_object *kernel = load_json(name, ".kernel.json");
+	json_object *iperf = load_json(name, ".iperf3.json");
+	json_object *v, *streams, *connected;
+	struct analyzer an;
+	const struct flow *f;
+	uint64_t ours = 0, kernel_total = 0, iperf_total = 0;
+	char sender[64];
+	size_t i, n;
+
+	ck_assert_msg(kernel != NULL, "%s: no kernel.json", name);
+	if ((v = get(kernel, "sender.Tcp.RetransSegs")) == NULL &&
+	    json_object_object_get_ex(get(kernel, "sender"),
+	    "Tcp.RetransSegs", &v) == 0)
+		v = NULL;
+	kernel_total = v != NULL ? (uint64_t)json_object_get_int64(v) : 0;
+	analyze(name, &an);
+
+	/* Everything the sender (198.18.0.1 or 2001:db8::1) sent. */
+	for (f = flow_table_first(an.flows); f != NULL; f = f->next) {
+		if (f->tcp == NULL)
+			continue;
+		format_addr(flow_client_addr(f), f->key.ip_version, sender,
+		    sizeof sender);
+		if (strcmp(sender, "198.18.0.1") == 0 ||
+		    strcmp(sender, "2001:db8::1") == 0)
+			ours += f->tcp->dir[DIR_C2S].c.retransmissions_total;
+		else
+			ours += f->tcp->dir[DIR_S2C].c.retransmissions_total;
+	}
+	ck_assert_msg(ours == kernel_total,
+	    "%s: transcope %llu retransmissions, kernel Tcp.RetransSegs %llu",
+	    name, (unsigned long long)ours, (unsigned long long)kernel_total);
+
+	if (iperf == NULL || (streams = get(iperf, "end.streams")) == NULL ||
+	    (connected = get(iperf, "start.connected")) == NULL ||
+	    get(iperf, "start.test_start.protocol") == NULL ||
+	    strcmp(json_object_get_string(get(iperf,
+	    "start.test_start.protocol")), "TCP") != 0)
+		goto done;
+	n = json_object_array_length(streams);
+	for (i = 0; i < n; i++)
+		iperf_total += (uint64_t)json_object_get_int64(get(
+		    json_object_array_get_idx(streams, i), "sender.retransmits"));
+	for (i = 0; i < n; i++) {
+		json_object *s = json_object_array_get_idx(streams, i);
+		int sock = json_object_get_int(get(s, "sender.socket"));
+		uint64_t want = (uint64_t)json_object_get_int64(get(s,
+		    "sender.retransmits"));
+		size_t j;
+		int port = -1;
+
+		for (j = 0; j < json_object_array_length(connected); j++) {
+			json_object *c = json_object_array_get_idx(connected, j);
+
+			if (json_object_get_int(get(c, "socket")) == sock)
+				port = json_object_get_int(get(c, "local_port"));
+		}
+		ck_assert_int_ge(port, 0);
+		f = flow_by_client_port(&an, (uint16_t)port);
+		ck_assert_msg(f != NULL, "%s: no flow for port %d", name, port);
+		/* Late retransmissions, after iperf3 read tcp_info (1 stream). */
+		if (n == 1 && kernel_total > iperf_total)
+			want += kernel_total - iperf_total;
+		ck_assert_msg(f->tcp->dir[DIR_C2S].c.retransmissions_total == want,
+		    "%s stream :%d: transcope %llu, kernel %llu", name, port,
+		    (unsigned long long)f->tcp->dir[DIR_C2S].c.retransmissions_total,
+		    (unsigned long long)want);
+	}
+done:
+	analyzer_free(&an);
+	json_object_put(kernel);
+	if (iperf != NULL)
+		json_object_put(iperf);
+}
+END_TEST
+
+Suite *
+truth_suite(void)
+{
+	Suite *s = suite_create("truth");
+	TCase *tc = tcase_create("kernel");
+
+	tcase_add_loop_test(tc, test_kernel_retransmissions, 0,
+	    (int)(sizeof truth_captures / sizeof truth_captures[0]));
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,13 @@
+/* The Check suites of the unit tests; check_main.c runs them all. */
+#ifndef TRANSCOPE_TEST_SUITES_H
+#define TRANSCOPE_TEST_SUITES_H
+
+#include <check.h>
+
+Suite	*decode_suite(void);
+Suite	*flow_suite(void);
+Suite	*tcp_suite(void);
+Suite	*json_suite(void);
+Suite	*truth_suite(void);
+
+#endif
