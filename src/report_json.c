@@ -79,9 +79,9 @@ j_rtt(const struct rtt_stats *s)
 		return o;
 	}
 	add(o, "min_s", j_seconds(s->min_ns));
-	add(o, "mean_s", j_double(rtt_stats_mean(s) / 1e9, 6));
+	add(o, "mean_s", j_double(rtt_stats_mean(s) / 1e9, 9));
 	add(o, "max_s", j_seconds(s->max_ns));
-	add(o, "stddev_s", j_double(rtt_stats_stddev(s) / 1e9, 6));
+	add(o, "stddev_s", j_double(rtt_stats_stddev(s) / 1e9, 9));
 	add(o, "p50_s", j_seconds(rtt_stats_percentile(s, 50)));
 	add(o, "p95_s", j_seconds(rtt_stats_percentile(s, 95)));
 	return o;

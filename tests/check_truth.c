@@ -176,6 +176,62 @@ done:
 }
 END_TEST
 
+/*
+ * tshark's mean ack_rtt for the same direction (tests/peers/, made by
+ * tshark-ack-rtt.py), restricted to samples that obey Karn's rule: tshark
+ * also measures from segments that were later resent, transcope does not.
+ */
+START_TEST(test_tshark_ack_rtt)
+{
+	const char *top = getenv("top_srcdir");
+	char path[4096], line[512], cap[128], name[128];
+	unsigned sport, dport, n_all, n_karn, checked = 0;
+	double mean_all, mean_karn;
+	FILE *fp;
+
+	snprintf(path, sizeof path, "%s/tests/peers/tshark-ack-rtt.txt",
+	    top != NULL ? top : ".");
+	fp = fopen(path, "r");
+	ck_assert_msg(fp != NULL, "%s: cannot open", path);
+	while (fgets(line, sizeof line, fp) != NULL) {
+		struct analyzer an;
+		const struct flow *f;
+		const struct rtt_stats *r = NULL;
+		double ours;
+
+		if (line[0] == '#' || sscanf(line, "%127s %u %u %u %lf %u %lf",
+		    cap, &sport, &dport, &n_all, &mean_all, &n_karn,
+		    &mean_karn) != 7)
+			continue;
+		snprintf(name, sizeof name, "%.*s", (int)(strlen(cap) - 5), cap);
+		analyze(name, &an);
+		for (f = flow_table_first(an.flows); f != NULL; f = f->next) {
+			if (f->tcp == NULL)
+				continue;
+			if (flow_client_port(f) == sport &&
+			    flow_server_port(f) == dport)
+				r = &f->tcp->dir[DIR_C2S].rtt;
+			else if (flow_server_port(f) == sport &&
+			    flow_client_port(f) == dport)
+				r = &f->tcp->dir[DIR_S2C].rtt;
+		}
+		ck_assert_msg(r != NULL, "%s: no flow %u->%u", cap, sport, dport);
+		ours = rtt_stats_mean(r) / 1e6;
+		ck_assert_msg(ours > mean_karn * 0.97 && ours < mean_karn * 1.03,
+		    "%s %u->%u: mean RTT %.6f ms, tshark (Karn) %.6f ms", cap,
+		    sport, dport, ours, mean_karn);
+		ck_assert_msg(r->samples * 100 >= n_karn * 97 &&
+		    r->samples * 100 <= n_karn * 103,
+		    "%s %u->%u: %llu RTT samples, tshark (Karn) %u", cap, sport,
+		    dport, (unsigned long long)r->samples, n_karn);
+		analyzer_free(&an);
+		checked++;
+	}
+	fclose(fp);
+	ck_assert_uint_gt(checked, 0);
+}
+END_TEST
+
 Suite *
 truth_suite(void)
 {
@@ -184,6 +240,7 @@ truth_suite(void)
 
 	tcase_add_loop_test(tc, test_kernel_retransmissions, 0,
 	    (int)(sizeof truth_captures / sizeof truth_captures[0]));
+	tcase_add_test(tc, test_tshark_ack_rtt);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
