@@ -22,6 +22,78 @@ analyzer_init(struct analyzer *an, const struct tcp_config *cfg)
 		tcp_config_default(&an->tcp);
 }
 
+#define NS_PER_S	1000000000ULL
+
+void
+analyzer_config_default(struct analyzer_config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->timeout_ns[FTC_EMBRYONIC] = 30 * NS_PER_S;
+	cfg->timeout_ns[FTC_ESTABLISHED] = 3600 * NS_PER_S;
+	cfg->timeout_ns[FTC_CLOSED] = 10 * NS_PER_S;
+	cfg->timeout_ns[FTC_UDP] = 60 * NS_PER_S;
+}
+
+void
+analyzer_set_final(struct analyzer *an, const struct analyzer_config *cfg,
+    flow_final_fn fn, void *ctx)
+{
+	if (cfg != NULL)
+		an->cfg = *cfg;
+	else
+		analyzer_config_default(&an->cfg);
+	an->on_final = fn;
+	an->final_ctx = ctx;
+}
+
+/* Hand a finished flow to the callback and free it. */
+static void
+flow_finalize(struct analyzer *an, struct flow *f)
+{
+	if (f->tcp != NULL)
+		tcp_conn_finish(f->tcp, f->last_ts);
+	an->on_final(an->final_ctx, f);
+	flow_table_remove(an->flows, f);
+}
+
+/* Finalize every flow idle past its class's timeout at capture time now. */
+static void
+analyzer_expire(struct analyzer *an, uint64_t now)
+{
+	int c;
+
+	for (c = 0; c < FTC_MAX; c++) {
+		struct flow *f;
+
+		while ((f = flow_table_idlest(an->flows,
+		    (enum flow_timeout_class)c)) != NULL &&
+		    f->last_ts + an->cfg.timeout_ns[c] <= now) {
+			an->flows_expired++;
+			flow_finalize(an, f);
+		}
+	}
+}
+
+/* Make room under max_flows: the idlest of the least valuable class goes. */
+static void
+analyzer_evict(struct analyzer *an)
+{
+	static const enum flow_timeout_class order[] = {
+		FTC_CLOSED, FTC_EMBRYONIC, FTC_UDP, FTC_ESTABLISHED
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof order / sizeof order[0]; i++) {
+		struct flow *f = flow_table_idlest(an->flows, order[i]);
+
+		if (f != NULL) {
+			an->flows_evicted++;
+			flow_finalize(an, f);
+			return;
+		}
+	}
+}
+
 void
 analyzer_free(struct analyzer *an)
 {
@@ -90,11 +162,18 @@ flow_for(struct analyzer *an, const struct packet *pkt, enum flow_dir *dir)
 
 	if (f != NULL && f->tcp != NULL && tcp_conn_is_reuse(f->tcp, pkt, *dir)) {
 		/* Same 4-tuple, new connection: the old flow is complete. */
-		tcp_conn_finish(f->tcp, f->last_ts);
-		flow_table_detach(an->flows, f);
+		if (an->on_final != NULL)
+			flow_finalize(an, f);
+		else {
+			tcp_conn_finish(f->tcp, f->last_ts);
+			flow_table_detach(an->flows, f);
+		}
 		f = NULL;
 	}
 	if (f == NULL) {
+		if (an->on_final != NULL && an->cfg.max_flows != 0 &&
+		    flow_table_live(an->flows) >= an->cfg.max_flows)
+			analyzer_evict(an);
 		f = flow_table_create(an->flows, pkt, dir);
 		if (pkt->kind == PK_TCP)
 			f->tcp = tcp_conn_new(f->role_source == ROLE_SYNACK ||
@@ -116,6 +195,11 @@ analyzer_frame(struct analyzer *an, const struct raw_frame *fr)
 	pkt.number = an->stats.packets;
 	decode_packet(fr->dlt, fr->data, fr->caplen, fr->len, &pkt);
 	count_packet(&an->stats, &pkt);
+	if (an->on_final != NULL && pkt.ts_ns >= an->next_expiry_ts) {
+		/* Once a second of capture time is plenty. */
+		analyzer_expire(an, pkt.ts_ns);
+		an->next_expiry_ts = pkt.ts_ns + NS_PER_S;
+	}
 	if (pkt.kind != PK_TCP && pkt.kind != PK_UDP)
 		return;
 
@@ -133,7 +217,9 @@ analyzer_frame(struct analyzer *an, const struct raw_frame *fr)
 		struct tcp_verdict v;
 
 		tcp_conn_packet(f->tcp, &an->tcp, &pkt, dir, &v);
-	}
+		flow_table_touch(an->flows, f, tcp_conn_timeout_class(f->tcp));
+	} else
+		flow_table_touch(an->flows, f, FTC_UDP);
 }
 
 void
@@ -141,9 +227,15 @@ analyzer_finish(struct analyzer *an)
 {
 	struct flow *f;
 
+	if (an->on_final != NULL) {
+		/* The end of input finishes every flow still open. */
+		while ((f = flow_table_first(an->flows)) != NULL)
+			flow_finalize(an, f);
+		return;
+	}
 	for (f = flow_table_first(an->flows); f != NULL; f = f->next)
 		if (f->tcp != NULL && f->in_table)
-			tcp_conn_finish(f->tcp, an->stats.last_ts);
+			tcp_conn_finish(f->tcp, f->last_ts);
 }
 
 /* UDP has no handshake: Zeek's rule is who sent anything. */

@@ -4,7 +4,13 @@
  * main() and the tests drive it the same way: analyzer_frame() per frame,
  * analyzer_finish() at the end of input, then the reporters read it.
  *
- * The analyzer owns the flow table and everything in it.
+ * The analyzer owns the flow table and everything in it.  With a finalize
+ * callback set (analyzer_set_final), a flow that has closed, gone idle past
+ * its timeout (measured in capture time, so a live run and the offline
+ * analysis of its -w file agree), been displaced by --max-flows, or outlived
+ * the input is handed to the callback once, complete, and then freed; so
+ * memory holds only the active flows.  Without a callback every flow stays
+ * in the table until analyzer_free() (the unit tests rely on this).
  */
 #ifndef TRANSCOPE_ANALYZER_H
 #define TRANSCOPE_ANALYZER_H
@@ -36,14 +42,32 @@ struct capture_stats {
 	uint64_t	other_link_packets;	/* past ANALYZER_MAX_LINK_TYPES */
 };
 
+/* Called once per finished flow; the flow is freed when it returns. */
+typedef void	(*flow_final_fn)(void *ctx, const struct flow *);
+
+struct analyzer_config {
+	uint64_t	timeout_ns[FTC_MAX];	/* idle timeout per class */
+	uint64_t	max_flows;		/* 0: unbounded */
+};
+
+void	analyzer_config_default(struct analyzer_config *);
+
 struct analyzer {
 	struct capture_stats stats;
 	struct flow_table *flows;
 	struct tcp_config tcp;
+	struct analyzer_config cfg;
 	uint64_t	prev_ts;
+	uint64_t	next_expiry_ts;
+	uint64_t	flows_expired;		/* idle past the timeout */
+	uint64_t	flows_evicted;		/* displaced by max_flows */
+	flow_final_fn	on_final;
+	void		*final_ctx;
 };
 
 void	analyzer_init(struct analyzer *, const struct tcp_config *);
+void	analyzer_set_final(struct analyzer *, const struct analyzer_config *,
+	    flow_final_fn, void *ctx);
 void	analyzer_frame(struct analyzer *, const struct raw_frame *);
 void	analyzer_finish(struct analyzer *);
 void	analyzer_free(struct analyzer *);

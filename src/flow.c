@@ -23,10 +23,13 @@ struct flow_table {
 	size_t		 mask;		/* slot count - 1, a power of two */
 	size_t		 used;		/* flows in the hash */
 	size_t		 total;		/* flows ever created */
+	size_t		 live;		/* flows not yet removed */
 	uint64_t	 seed[2];
 	uint64_t	 next_id;
-	struct flow	*head;
+	struct flow	*head;		/* creation order */
 	struct flow	*tail;
+	struct flow	*lru_head[FTC_MAX];
+	struct flow	*lru_tail[FTC_MAX];
 };
 
 #define FLOW_TABLE_INITIAL	1024
@@ -200,6 +203,71 @@ flow_choose_client(struct flow *f, const struct packet *pkt, int sender)
 	f->role_source = ROLE_FIRST_PACKET;
 }
 
+static void
+lru_unlink(struct flow_table *t, struct flow *f)
+{
+	int c = f->timeout_class;
+
+	if (f->lru_prev != NULL)
+		f->lru_prev->lru_next = f->lru_next;
+	else
+		t->lru_head[c] = f->lru_next;
+	if (f->lru_next != NULL)
+		f->lru_next->lru_prev = f->lru_prev;
+	else
+		t->lru_tail[c] = f->lru_prev;
+	f->lru_next = f->lru_prev = NULL;
+}
+
+static void
+lru_append(struct flow_table *t, struct flow *f)
+{
+	int c = f->timeout_class;
+
+	f->lru_next = NULL;
+	f->lru_prev = t->lru_tail[c];
+	if (t->lru_tail[c] != NULL)
+		t->lru_tail[c]->lru_next = f;
+	else
+		t->lru_head[c] = f;
+	t->lru_tail[c] = f;
+}
+
+void
+flow_table_touch(struct flow_table *t, struct flow *f,
+    enum flow_timeout_class c)
+{
+	if (t->lru_tail[f->timeout_class] == f && f->timeout_class == c)
+		return;			/* already the most recent */
+	lru_unlink(t, f);
+	f->timeout_class = (uint8_t)c;
+	lru_append(t, f);
+}
+
+struct flow *
+flow_table_idlest(const struct flow_table *t, enum flow_timeout_class c)
+{
+	return t->lru_head[c];
+}
+
+void
+flow_table_remove(struct flow_table *t, struct flow *f)
+{
+	flow_table_detach(t, f);
+	lru_unlink(t, f);
+	if (f->prev != NULL)
+		f->prev->next = f->next;
+	else
+		t->head = f->next;
+	if (f->next != NULL)
+		f->next->prev = f->prev;
+	else
+		t->tail = f->prev;
+	t->live--;
+	tcp_conn_free(f->tcp);
+	free(f);
+}
+
 struct flow *
 flow_table_create(struct flow_table *t, const struct packet *pkt,
     enum flow_dir *dir)
@@ -225,11 +293,15 @@ flow_table_create(struct flow_table *t, const struct packet *pkt,
 	f->in_table = 1;
 	t->used++;
 	t->total++;
+	t->live++;
+	f->prev = t->tail;
 	if (t->tail != NULL)
 		t->tail->next = f;
 	else
 		t->head = f;
 	t->tail = f;
+	f->timeout_class = pkt->kind == PK_UDP ? FTC_UDP : FTC_EMBRYONIC;
+	lru_append(t, f);
 	return f;
 }
 
@@ -271,6 +343,12 @@ size_t
 flow_table_count(const struct flow_table *t)
 {
 	return t->total;
+}
+
+size_t
+flow_table_live(const struct flow_table *t)
+{
+	return t->live;
 }
 
 const uint8_t *

@@ -9,10 +9,13 @@
  * crafted traffic cannot pile into one probe run; output order never depends
  * on it (flows are reported by id, i.e. by first packet).
  *
- * The table owns every flow it creates.  A flow removed from the hash (a
- * closed connection whose 4-tuple is reused) stays on the creation-order list
- * until flow_table_free().  Nothing is allocated per packet: only a new flow
- * allocates, and the slot array doubles when half full.
+ * The table owns every flow it creates, until flow_table_remove() frees it.
+ * Live flows are on two kinds of list: one in creation order (reports walk
+ * it) and one per idle-timeout class in order of last activity (expiry pops
+ * the oldest from the head in O(1)).  A flow detached from the hash (a closed
+ * connection whose 4-tuple is reused) stays listed until removed.  Nothing is
+ * allocated per packet: only a new flow allocates, and the slot array
+ * doubles when half full.
  */
 #ifndef TRANSCOPE_FLOW_H
 #define TRANSCOPE_FLOW_H
@@ -51,6 +54,15 @@ struct flow_dir_stats {
 
 struct tcp_conn;
 
+/* Idle-timeout classes: each has its own activity-ordered list. */
+enum flow_timeout_class {
+	FTC_EMBRYONIC,		/* TCP before the handshake completes */
+	FTC_ESTABLISHED,	/* TCP with data or a completed handshake */
+	FTC_CLOSED,		/* TCP after FINs both ways or a RST */
+	FTC_UDP,
+	FTC_MAX
+};
+
 struct flow {
 	struct flow_key	 key;
 	uint64_t	 hash;
@@ -61,8 +73,12 @@ struct flow {
 	uint64_t	 first_ts;
 	uint64_t	 last_ts;
 	struct flow_dir_stats dir[2];	/* indexed by enum flow_dir */
+	uint8_t		 timeout_class;	/* enum flow_timeout_class */
 	struct tcp_conn	*tcp;		/* TCP analysis; NULL for UDP */
 	struct flow	*next;		/* creation order */
+	struct flow	*prev;
+	struct flow	*lru_next;	/* activity order in its class */
+	struct flow	*lru_prev;
 };
 
 struct flow_table;
@@ -78,9 +94,19 @@ struct flow	*flow_table_create(struct flow_table *, const struct packet *,
 		    enum flow_dir *dir);
 /* Take f out of the hash; it stays listed for the report. */
 void		 flow_table_detach(struct flow_table *, struct flow *f);
+/* Take f out of everything and free it (and its TCP state). */
+void		 flow_table_remove(struct flow_table *, struct flow *f);
+/* f just saw a packet: to the tail of the list of its (new) class. */
+void		 flow_table_touch(struct flow_table *, struct flow *f,
+		    enum flow_timeout_class);
+/* The least recently active flow of a class, or NULL. */
+struct flow	*flow_table_idlest(const struct flow_table *,
+		    enum flow_timeout_class);
 
+/* Live flows, oldest first; f->next gives the next. */
 struct flow	*flow_table_first(const struct flow_table *);
-size_t		 flow_table_count(const struct flow_table *);
+size_t		 flow_table_count(const struct flow_table *);	/* ever */
+size_t		 flow_table_live(const struct flow_table *);
 
 /* Client and server endpoint of f. */
 const uint8_t	*flow_client_addr(const struct flow *f);

@@ -26,7 +26,10 @@
 #define EXIT_USAGE	1
 #define EXIT_INPUT	2
 
-enum { OPT_JSON = 256, OPT_FORMAT, OPT_RTO_MIN, OPT_CLOCK_G };
+enum {
+	OPT_JSON = 256, OPT_FORMAT, OPT_RTO_MIN, OPT_CLOCK_G, OPT_MAX_FLOWS,
+	OPT_TCP_TIMEOUT, OPT_SYN_TIMEOUT, OPT_CLOSED_TIMEOUT, OPT_UDP_TIMEOUT
+};
 
 static const struct option long_options[] = {
 	{ "json",		no_argument,		NULL, OPT_JSON },
@@ -37,6 +40,11 @@ static const struct option long_options[] = {
 	{ "quiet",		no_argument,		NULL, 'q' },
 	{ "rto-min",		required_argument,	NULL, OPT_RTO_MIN },
 	{ "clock-granularity",	required_argument,	NULL, OPT_CLOCK_G },
+	{ "max-flows",		required_argument,	NULL, OPT_MAX_FLOWS },
+	{ "tcp-timeout",	required_argument,	NULL, OPT_TCP_TIMEOUT },
+	{ "syn-timeout",	required_argument,	NULL, OPT_SYN_TIMEOUT },
+	{ "closed-timeout",	required_argument,	NULL, OPT_CLOSED_TIMEOUT },
+	{ "udp-timeout",	required_argument,	NULL, OPT_UDP_TIMEOUT },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL,			0,			NULL, 0 }
@@ -48,6 +56,8 @@ usage(FILE *out)
 	fputs(
 "usage: transcope [-hlqV] [--json | --format text|json] [-o file]\n"
 "                 [--rto-min seconds] [--clock-granularity seconds]\n"
+"                 [--max-flows n] [--tcp-timeout s] [--syn-timeout s]\n"
+"                 [--closed-timeout s] [--udp-timeout s]\n"
 "                 [-r] file ... [expression]\n"
 "\n"
 "Analyse the TCP and UDP flows in pcap or pcapng capture files.  Several\n"
@@ -63,6 +73,13 @@ usage(FILE *out)
 "      --rto-min SECONDS       RFC 6298 lower bound on RTO (default 1;\n"
 "                              Linux uses 0.2)\n"
 "      --clock-granularity S   RFC 6298 clock granularity G (default 0.001)\n"
+"      --max-flows N           keep at most N flows in memory; when full,\n"
+"                              finish the idlest (counted as evicted)\n"
+"      --tcp-timeout S         finish an established TCP flow idle for S\n"
+"                              seconds of capture time (default 3600)\n"
+"      --syn-timeout S         ... a TCP flow still in its handshake (30)\n"
+"      --closed-timeout S      ... a TCP flow after FINs or a RST (10)\n"
+"      --udp-timeout S         ... a UDP flow (60)\n"
 "  -h, --help                  this help\n"
 "  -V, --version               print the version\n"
 "\n"
@@ -71,17 +88,34 @@ usage(FILE *out)
 }
 
 static bool
-parse_seconds(const char *s, uint64_t *ns)
+parse_seconds_max(const char *s, double max, uint64_t *ns)
 {
 	char *end;
 	double v;
 
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || !(v >= 0) || v > 3600)
+	if (errno != 0 || end == s || *end != '\0' || !(v >= 0) || v > max)
 		return false;
 	*ns = (uint64_t)(v * 1e9 + 0.5);
 	return true;
+}
+
+static bool
+parse_seconds(const char *s, uint64_t *ns)
+{
+	return parse_seconds_max(s, 3600, ns);
+}
+
+/* An idle timeout: seconds, up to a year. */
+static bool
+parse_timeout(const char *opt, const char *s, uint64_t *ns)
+{
+	if (parse_seconds_max(s, 366 * 86400.0, ns) && *ns > 0)
+		return true;
+	fprintf(stderr, "transcope: bad %s '%s' (seconds, more than 0)\n",
+	    opt, s);
+	return false;
 }
 
 /* A positional argument that names a capture rather than starting a filter. */
@@ -126,8 +160,8 @@ join_args(char **argv, int argc)
 }
 
 static int
-write_report(const char *path, bool json, const struct analyzer *an,
-    const struct report_info *ri)
+write_report(const char *path, struct report_sink *sink,
+    const struct analyzer *an, const struct report_info *ri)
 {
 	char tmp[PATH_MAX];
 	FILE *out = stdout;
@@ -147,7 +181,7 @@ write_report(const char *path, bool json, const struct analyzer *an,
 			return EXIT_INPUT;
 		}
 	}
-	rc = json ? report_json(out, an, ri) : report_text(out, an, ri);
+	rc = report_sink_write(sink, out, an, ri);
 	if (path != NULL) {
 		if (fclose(out) != 0)
 			rc = -1;
@@ -171,6 +205,8 @@ int
 main(int argc, char **argv)
 {
 	struct tcp_config cfg;
+	struct analyzer_config acfg;
+	struct report_sink *sink;
 	struct analyzer an;
 	struct source *src;
 	struct raw_frame fr;
@@ -182,6 +218,7 @@ main(int argc, char **argv)
 	int nfiles = 0, ch, i, rc, status = 0;
 
 	tcp_config_default(&cfg);
+	analyzer_config_default(&acfg);
 	files = xcalloc((size_t)argc + 1, sizeof *files);
 	opterr = 0;		/* our own one-line messages, without argv[0] */
 	while ((ch = getopt_long(argc, argv, ":hlo:qr:V", long_options,
@@ -228,6 +265,41 @@ main(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
+		case OPT_MAX_FLOWS: {
+			char *end;
+			unsigned long long n;
+
+			errno = 0;
+			n = strtoull(optarg, &end, 10);
+			if (errno != 0 || end == optarg || *end != '\0' ||
+			    n == 0 || optarg[0] == '-') {
+				fprintf(stderr, "transcope: bad --max-flows "
+				    "'%s' (a positive number)\n", optarg);
+				return EXIT_USAGE;
+			}
+			acfg.max_flows = n;
+			break;
+		}
+		case OPT_TCP_TIMEOUT:
+			if (!parse_timeout("--tcp-timeout", optarg,
+			    &acfg.timeout_ns[FTC_ESTABLISHED]))
+				return EXIT_USAGE;
+			break;
+		case OPT_SYN_TIMEOUT:
+			if (!parse_timeout("--syn-timeout", optarg,
+			    &acfg.timeout_ns[FTC_EMBRYONIC]))
+				return EXIT_USAGE;
+			break;
+		case OPT_CLOSED_TIMEOUT:
+			if (!parse_timeout("--closed-timeout", optarg,
+			    &acfg.timeout_ns[FTC_CLOSED]))
+				return EXIT_USAGE;
+			break;
+		case OPT_UDP_TIMEOUT:
+			if (!parse_timeout("--udp-timeout", optarg,
+			    &acfg.timeout_ns[FTC_UDP]))
+				return EXIT_USAGE;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -272,7 +344,16 @@ main(int argc, char **argv)
 		free(files);
 		return st == SOURCE_ERR_FILTER ? EXIT_USAGE : EXIT_INPUT;
 	}
+	if ((sink = report_sink_new(json, long_view)) == NULL) {
+		fprintf(stderr, "transcope: cannot create a temporary file: "
+		    "%s\n", strerror(errno));
+		source_close(src);
+		free(filter);
+		free(files);
+		return EXIT_INPUT;
+	}
 	analyzer_init(&an, &cfg);
+	analyzer_set_final(&an, &acfg, report_sink_flow, sink);
 	for (;;) {
 		rc = source_next(src, &fr, errbuf);
 		if (rc == 0)
@@ -290,9 +371,10 @@ main(int argc, char **argv)
 	ri.files = files;
 	ri.nfiles = nfiles;
 	ri.long_view = long_view;
-	rc = write_report(outpath, json, &an, &ri);
+	rc = write_report(outpath, sink, &an, &ri);
 	if (rc != 0)
 		status = rc;
+	report_sink_free(sink);
 	analyzer_free(&an);
 	source_close(src);
 	free(filter);

@@ -1,7 +1,7 @@
 /*
  * The JSON report, built with json-c one flow at a time: each flow object is
- * serialised and freed before the next, so memory does not grow with the
- * number of flows.  Numbers that are times are written from integer
+ * serialised and freed as the flow finishes (see report.c for the order), so
+ * memory does not grow with the number of flows.  Numbers that are times are written from integer
  * nanoseconds with exactly six decimals, so output is reproducible and free
  * of binary floating-point noise.  Field meanings: doc/json-schema.md.
  */
@@ -325,47 +325,41 @@ j_capture(const struct analyzer *an, const struct report_info *ri)
 		add(x, "time_went_backwards", j_u64(st->time_backwards));
 	add(o, "anomalies", x);
 	add(o, "flows", j_u64(flow_table_count(an->flows)));
+	add(o, "flows_expired", j_u64(an->flows_expired));
+	add(o, "flows_evicted", j_u64(an->flows_evicted));
 	return o;
 }
 
-static int
+static void
 put(FILE *out, json_object *o)
 {
-	const char *s = json_object_to_json_string_ext(o,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-
-	return fputs(s, out) < 0 ? -1 : 0;
+	fputs(json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE), out);
 }
 
-int
-report_json(FILE *out, const struct analyzer *an, const struct report_info *ri)
+void
+report_json_flow(FILE *out, const struct flow *f)
 {
-	json_object *o;
-	const struct flow *f;
-	int rc = 0;
+	json_object *o = j_flow(f);
 
-	o = json_object_new_object();
+	put(out, o);
+	json_object_put(o);
+}
+
+/* Everything before the flows array. */
+void
+report_json_head(FILE *out, const struct analyzer *an,
+    const struct report_info *ri)
+{
+	json_object *o = json_object_new_object();
+
 	add(o, "version", json_object_new_string(PACKAGE_VERSION));
 	add(o, "schema", json_object_new_int(REPORT_SCHEMA_VERSION));
 	fputs("{\"transcope\":", out);
-	rc |= put(out, o);
+	put(out, o);
 	json_object_put(o);
-
 	o = j_capture(an, ri);
 	fputs(",\n\"capture\":", out);
-	rc |= put(out, o);
+	put(out, o);
 	json_object_put(o);
-
-	/* One flow per line: readable, diffable, and streamed. */
-	fputs(",\n\"flows\":[", out);
-	for (f = flow_table_first(an->flows); f != NULL; f = f->next) {
-		o = j_flow(f);
-		fputs(f == flow_table_first(an->flows) ? "\n" : ",\n", out);
-		rc |= put(out, o);
-		json_object_put(o);
-	}
-	fputs("\n]}\n", out);
-	if (rc != 0 || ferror(out))
-		return -1;
-	return 0;
 }

@@ -43,8 +43,9 @@ format_endpoint(const uint8_t *addr, int ipv, uint16_t port, char *buf,
 		snprintf(buf, len, "%s:%u", a, port);
 }
 
-static void
-print_summary(FILE *out, const struct analyzer *an, const struct report_info *ri)
+void
+report_text_head(FILE *out, const struct analyzer *an,
+    const struct report_info *ri)
 {
 	const struct capture_stats *st = &an->stats;
 	char t[64];
@@ -111,43 +112,48 @@ print_summary(FILE *out, const struct analyzer *an, const struct report_info *ri
 	}
 	if (any)
 		fputc('\n', out);
-	fprintf(out, "  %-14s %zu\n", "flows", flow_table_count(an->flows));
+	fprintf(out, "  %-14s %zu", "flows", flow_table_count(an->flows));
+	if (an->flows_expired || an->flows_evicted)
+		fprintf(out, " (%" PRIu64 " finished by idle timeout, %" PRIu64
+		    " evicted by --max-flows)", an->flows_expired,
+		    an->flows_evicted);
+	fputc('\n', out);
 }
 
-static void
-print_table(FILE *out, const struct analyzer *an)
+void
+report_text_table_head(FILE *out)
 {
-	const struct flow *f;
-	char cl[80], sv[80];
-
 	fprintf(out, "\nFlows\n");
 	fprintf(out, "%5s %-5s %-24s %-24s %-10s %7s %10s %7s %10s %10s %-6s "
 	    "%6s %6s\n", "id", "proto", "client", "server", "service",
 	    "pkts>", "bytes>", "pkts<", "bytes<", "duration", "state",
 	    "rexmt>", "rexmt<");
-	for (f = flow_table_first(an->flows); f != NULL; f = f->next) {
-		const char *svc = service_name(f->key.proto,
-		    flow_server_port(f));
+}
 
-		format_endpoint(flow_client_addr(f), f->key.ip_version,
-		    flow_client_port(f), cl, sizeof cl);
-		format_endpoint(flow_server_addr(f), f->key.ip_version,
-		    flow_server_port(f), sv, sizeof sv);
-		fprintf(out, "%5" PRIu64 " %-5s %-24s %-24s %-10s %7" PRIu64
-		    " %10" PRIu64 " %7" PRIu64 " %10" PRIu64 " %10.6f %-6s",
-		    f->id, f->key.proto == 6 ? "tcp" : "udp", cl, sv,
-		    svc != NULL ? svc : port_class(flow_server_port(f)),
-		    f->dir[DIR_C2S].packets, f->dir[DIR_C2S].bytes,
-		    f->dir[DIR_S2C].packets, f->dir[DIR_S2C].bytes,
-		    ns_to_s(f->last_ts - f->first_ts), flow_state(f));
-		if (f->tcp != NULL)
-			fprintf(out, " %6" PRIu64 " %6" PRIu64,
-			    f->tcp->dir[DIR_C2S].c.retransmissions_total,
-			    f->tcp->dir[DIR_S2C].c.retransmissions_total);
-		else
-			fprintf(out, " %6s %6s", "-", "-");
-		fputc('\n', out);
-	}
+void
+report_text_flow_line(FILE *out, const struct flow *f)
+{
+	const char *svc = service_name(f->key.proto, flow_server_port(f));
+	char cl[80], sv[80];
+
+	format_endpoint(flow_client_addr(f), f->key.ip_version,
+	    flow_client_port(f), cl, sizeof cl);
+	format_endpoint(flow_server_addr(f), f->key.ip_version,
+	    flow_server_port(f), sv, sizeof sv);
+	fprintf(out, "%5" PRIu64 " %-5s %-24s %-24s %-10s %7" PRIu64
+	    " %10" PRIu64 " %7" PRIu64 " %10" PRIu64 " %10.6f %-6s",
+	    f->id, f->key.proto == 6 ? "tcp" : "udp", cl, sv,
+	    svc != NULL ? svc : port_class(flow_server_port(f)),
+	    f->dir[DIR_C2S].packets, f->dir[DIR_C2S].bytes,
+	    f->dir[DIR_S2C].packets, f->dir[DIR_S2C].bytes,
+	    ns_to_s(f->last_ts - f->first_ts), flow_state(f));
+	if (f->tcp != NULL)
+		fprintf(out, " %6" PRIu64 " %6" PRIu64,
+		    f->tcp->dir[DIR_C2S].c.retransmissions_total,
+		    f->tcp->dir[DIR_S2C].c.retransmissions_total);
+	else
+		fprintf(out, " %6s %6s", "-", "-");
+	fputc('\n', out);
 }
 
 /* ---- the long view ---- */
@@ -184,8 +190,8 @@ line_ms(FILE *out, const char *label, uint64_t a, bool va, uint64_t b,
 	line_str(out, label, x, y);
 }
 
-static void
-print_long_flow(FILE *out, const struct flow *f)
+void
+report_text_flow_long(FILE *out, const struct flow *f)
 {
 	const struct tcp_conn *c = f->tcp;
 	const struct tcp_dir *a = &c->dir[DIR_C2S], *b = &c->dir[DIR_S2C];
@@ -286,18 +292,4 @@ print_long_flow(FILE *out, const struct flow *f)
 	line_ms(out, "longest observed RTO", a->c.observed_rto_max_ns,
 	    a->c.observed_rto_max_ns != 0, b->c.observed_rto_max_ns,
 	    b->c.observed_rto_max_ns != 0);
-}
-
-int
-report_text(FILE *out, const struct analyzer *an, const struct report_info *ri)
-{
-	const struct flow *f;
-
-	print_summary(out, an, ri);
-	print_table(out, an);
-	if (ri->long_view)
-		for (f = flow_table_first(an->flows); f != NULL; f = f->next)
-			if (f->tcp != NULL)
-				print_long_flow(out, f);
-	return ferror(out) ? -1 : 0;
 }

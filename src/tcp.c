@@ -980,6 +980,17 @@ tcp_conn_finish(struct tcp_conn *c, uint64_t ts)
 	}
 }
 
+enum flow_timeout_class
+tcp_conn_timeout_class(const struct tcp_conn *c)
+{
+	if (c->first_rst_dir >= 0 || (c->dir[0].fin_seen && c->dir[1].fin_seen))
+		return FTC_CLOSED;
+	if (c->handshake_complete || c->dir[0].c.data_segments ||
+	    c->dir[1].c.data_segments)
+		return FTC_ESTABLISHED;
+	return FTC_EMBRYONIC;
+}
+
 bool
 tcp_conn_sack_ok(const struct tcp_conn *c)
 {

@@ -261,6 +261,9 @@ void		 tcp_conn_packet(struct tcp_conn *, const struct tcp_config *,
 /* End of input (or eviction) at time ts: close open intervals. */
 void		 tcp_conn_finish(struct tcp_conn *, uint64_t ts);
 
+/* Which idle timeout applies to the connection now. */
+enum flow_timeout_class tcp_conn_timeout_class(const struct tcp_conn *);
+
 /* Zeek conn_state code (S0, SF, REJ, ...). */
 const char	*tcp_conn_state(const struct tcp_conn *);
 
