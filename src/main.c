@@ -10,6 +10,10 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <time.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -28,8 +32,24 @@
 
 enum {
 	OPT_JSON = 256, OPT_FORMAT, OPT_RTO_MIN, OPT_CLOCK_G, OPT_MAX_FLOWS,
-	OPT_TCP_TIMEOUT, OPT_SYN_TIMEOUT, OPT_CLOSED_TIMEOUT, OPT_UDP_TIMEOUT
+	OPT_TCP_TIMEOUT, OPT_SYN_TIMEOUT, OPT_CLOSED_TIMEOUT, OPT_UDP_TIMEOUT,
+	OPT_DURATION, OPT_INTERVAL
 };
+
+/* Live capture: the default snaplen holds every header transcope reads. */
+#define DEFAULT_SNAPLEN	512
+
+static volatile sig_atomic_t stop_requested;
+static struct source *signal_source;
+
+static void
+on_stop_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+	if (signal_source != NULL)
+		source_break(signal_source);
+}
 
 static const struct option long_options[] = {
 	{ "json",		no_argument,		NULL, OPT_JSON },
@@ -45,6 +65,16 @@ static const struct option long_options[] = {
 	{ "syn-timeout",	required_argument,	NULL, OPT_SYN_TIMEOUT },
 	{ "closed-timeout",	required_argument,	NULL, OPT_CLOSED_TIMEOUT },
 	{ "udp-timeout",	required_argument,	NULL, OPT_UDP_TIMEOUT },
+	{ "interface",		required_argument,	NULL, 'i' },
+	{ "snaplen",		required_argument,	NULL, 's' },
+	{ "no-promiscuous-mode", no_argument,		NULL, 'p' },
+	{ "buffer-size",	required_argument,	NULL, 'B' },
+	{ "list-interfaces",	no_argument,		NULL, 'D' },
+	{ "count",		required_argument,	NULL, 'c' },
+	{ "duration",		required_argument,	NULL, OPT_DURATION },
+	{ "interval",		required_argument,	NULL, OPT_INTERVAL },
+	{ "write",		required_argument,	NULL, 'w' },
+	{ "relinquish-privileges", required_argument,	NULL, 'Z' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL,			0,			NULL, 0 }
@@ -54,17 +84,34 @@ static void
 usage(FILE *out)
 {
 	fputs(
-"usage: transcope [-hlqV] [--json | --format text|json] [-o file]\n"
+"usage: transcope [-hlqV] [--json | --format text|json] [-o file] [-w file]\n"
+"                 [-c count] [--interval seconds]\n"
 "                 [--rto-min seconds] [--clock-granularity seconds]\n"
 "                 [--max-flows n] [--tcp-timeout s] [--syn-timeout s]\n"
 "                 [--closed-timeout s] [--udp-timeout s]\n"
 "                 [-r] file ... [expression]\n"
+"       transcope -i interface [-p] [-s snaplen] [-B KiB] [-Z user]\n"
+"                 [--duration seconds] [options] [expression]\n"
+"       transcope -D\n"
 "\n"
 "Analyse the TCP and UDP flows in pcap or pcapng capture files.  Several\n"
 "files are merged in time order.  A trailing expression is a BPF filter,\n"
 "as for tcpdump.\n"
 "\n"
 "  -r, --read FILE             read FILE (may be repeated; also positional)\n"
+"  -i, --interface IFACE       capture live on IFACE until -c, --duration,\n"
+"                              SIGINT or SIGTERM, then report\n"
+"  -D, --list-interfaces       list the interfaces that can be captured on\n"
+"  -p, --no-promiscuous-mode   do not put the interface in promiscuous mode\n"
+"  -s, --snaplen BYTES         live: bytes kept per packet (default 512,\n"
+"                              enough for every header)\n"
+"  -B, --buffer-size KIB       live: kernel capture buffer size\n"
+"  -Z, --relinquish-privileges USER  live: run as USER once capturing\n"
+"  -w, --write FILE            also write the packets read to FILE (pcap)\n"
+"  -c, --count N               stop after N packets\n"
+"      --duration SECONDS      live: stop after SECONDS\n"
+"      --interval SECONDS      report every SECONDS while capturing: text,\n"
+"                              or one NDJSON record per interval\n"
 "      --json                  write the JSON report (same as --format json)\n"
 "      --format text|json      report format (default text)\n"
 "  -o, --output FILE           write the report to FILE instead of stdout\n"
@@ -140,6 +187,55 @@ looks_like_file(const char *arg)
 	return false;
 }
 
+static bool
+parse_count(const char *opt, const char *s, unsigned long long max,
+    unsigned long long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoull(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || s[0] == '-' ||
+	    *out == 0 || *out > max) {
+		fprintf(stderr, "transcope: bad %s '%s' (a positive number)\n",
+		    opt, s);
+		return false;
+	}
+	return true;
+}
+
+static uint64_t
+now_ns(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* tcpdump's -Z: give up root once the interface is open. */
+static int
+drop_privileges(const char *user)
+{
+	struct passwd *pw = getpwnam(user);
+
+	if (pw == NULL) {
+		fprintf(stderr, "transcope: -Z %s: no such user\n", user);
+		return -1;
+	}
+	if (initgroups(pw->pw_name, pw->pw_gid) != 0 ||
+	    setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) {
+		fprintf(stderr, "transcope: -Z %s: cannot change to that user: "
+		    "%s\n", user, strerror(errno));
+		return -1;
+	}
+	if (pw->pw_uid != 0 && setuid(0) == 0) {
+		fprintf(stderr, "transcope: -Z %s: could regain root\n", user);
+		return -1;
+	}
+	return 0;
+}
+
 static char *
 join_args(char **argv, int argc)
 {
@@ -213,15 +309,21 @@ main(int argc, char **argv)
 	struct report_info ri;
 	enum source_status st;
 	char errbuf[SOURCE_ERRBUF_SIZE], **files, *filter = NULL;
-	const char *outpath = NULL;
-	bool json = false, quiet = false, long_view = false;
+	const char *outpath = NULL, *dumppath = NULL, *user = NULL;
+	struct live_options lo = { NULL, DEFAULT_SNAPLEN, 1, 0, 100 };
+	bool json = false, quiet = false, long_view = false, list = false;
+	unsigned long long count_limit = 0, n;
+	uint64_t duration_ns = 0, interval_ns = 0, deadline = 0, next_report = 0;
+	uint64_t packets = 0, last_packets = 0, last_bytes = 0, since_ts = 0;
+	uint64_t interval_start = 0, interval_index = 0;
+	struct interval_info ii;
 	int nfiles = 0, ch, i, rc, status = 0;
 
 	tcp_config_default(&cfg);
 	analyzer_config_default(&acfg);
 	files = xcalloc((size_t)argc + 1, sizeof *files);
 	opterr = 0;		/* our own one-line messages, without argv[0] */
-	while ((ch = getopt_long(argc, argv, ":hlo:qr:V", long_options,
+	while ((ch = getopt_long(argc, argv, ":B:c:Dhi:lo:pqr:s:Vw:Z:", long_options,
 	    NULL)) != -1) {
 		switch (ch) {
 		case OPT_JSON:
@@ -265,21 +367,11 @@ main(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
-		case OPT_MAX_FLOWS: {
-			char *end;
-			unsigned long long n;
-
-			errno = 0;
-			n = strtoull(optarg, &end, 10);
-			if (errno != 0 || end == optarg || *end != '\0' ||
-			    n == 0 || optarg[0] == '-') {
-				fprintf(stderr, "transcope: bad --max-flows "
-				    "'%s' (a positive number)\n", optarg);
+		case OPT_MAX_FLOWS:
+			if (!parse_count("--max-flows", optarg, ULLONG_MAX, &n))
 				return EXIT_USAGE;
-			}
 			acfg.max_flows = n;
 			break;
-		}
 		case OPT_TCP_TIMEOUT:
 			if (!parse_timeout("--tcp-timeout", optarg,
 			    &acfg.timeout_ns[FTC_ESTABLISHED]))
@@ -299,6 +391,43 @@ main(int argc, char **argv)
 			if (!parse_timeout("--udp-timeout", optarg,
 			    &acfg.timeout_ns[FTC_UDP]))
 				return EXIT_USAGE;
+			break;
+		case 'i':
+			lo.device = optarg;
+			break;
+		case 's':
+			if (!parse_count("-s", optarg, 262144, &n))
+				return EXIT_USAGE;
+			lo.snaplen = (int)n;
+			break;
+		case 'p':
+			lo.promisc = 0;
+			break;
+		case 'B':
+			if (!parse_count("-B", optarg, 4194304, &n))
+				return EXIT_USAGE;
+			lo.buffer_kib = (int)n;
+			break;
+		case 'D':
+			list = true;
+			break;
+		case 'c':
+			if (!parse_count("-c", optarg, ULLONG_MAX, &count_limit))
+				return EXIT_USAGE;
+			break;
+		case OPT_DURATION:
+			if (!parse_timeout("--duration", optarg, &duration_ns))
+				return EXIT_USAGE;
+			break;
+		case OPT_INTERVAL:
+			if (!parse_timeout("--interval", optarg, &interval_ns))
+				return EXIT_USAGE;
+			break;
+		case 'w':
+			dumppath = optarg;
+			break;
+		case 'Z':
+			user = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -321,15 +450,30 @@ main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	(void)quiet;
-	for (i = optind; i < argc; i++) {
+	if (list) {
+		if (source_list_interfaces(stdout, errbuf) != 0) {
+			fprintf(stderr, "transcope: %s\n", errbuf);
+			free(files);
+			return EXIT_INPUT;
+		}
+		free(files);
+		return 0;
+	}
+	for (i = optind; i < argc && lo.device == NULL; i++) {
 		if (!looks_like_file(argv[i]))
 			break;
 		files[nfiles++] = argv[i];
 	}
 	if (i < argc)
 		filter = join_args(argv + i, argc - i);
-	if (nfiles == 0) {
+	if (lo.device != NULL && nfiles > 0) {
+		fprintf(stderr, "transcope: -i and capture files cannot be "
+		    "combined (see transcope --help)\n");
+		free(filter);
+		free(files);
+		return EXIT_USAGE;
+	}
+	if (nfiles == 0 && lo.device == NULL) {
 		fprintf(stderr, "transcope: no capture file given "
 		    "(see transcope --help)\n");
 		free(filter);
@@ -337,12 +481,24 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
-	src = source_open_files(files, nfiles, filter, errbuf, &st);
+	if (lo.device != NULL)
+		src = source_open_live(&lo, filter, errbuf, &st);
+	else
+		src = source_open_files(files, nfiles, filter, errbuf, &st);
 	if (src == NULL) {
 		fprintf(stderr, "transcope: %s\n", errbuf);
 		free(filter);
 		free(files);
 		return st == SOURCE_ERR_FILTER ? EXIT_USAGE : EXIT_INPUT;
+	}
+	if ((dumppath != NULL && source_dump_open(src, dumppath, errbuf) != 0) ||
+	    (user != NULL && drop_privileges(user) != 0)) {
+		if (dumppath != NULL && errbuf[0] != '\0')
+			fprintf(stderr, "transcope: %s\n", errbuf);
+		source_close(src);
+		free(filter);
+		free(files);
+		return EXIT_INPUT;
 	}
 	if ((sink = report_sink_new(json, long_view)) == NULL) {
 		fprintf(stderr, "transcope: cannot create a temporary file: "
@@ -354,7 +510,29 @@ main(int argc, char **argv)
 	}
 	analyzer_init(&an, &cfg);
 	analyzer_set_final(&an, &acfg, report_sink_flow, sink);
-	for (;;) {
+	if (source_is_live(src)) {
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_stop_signal;
+		sigemptyset(&sa.sa_mask);
+		signal_source = src;
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		if (!quiet)
+			fprintf(stderr, "transcope: listening on %s, snaplen "
+			    "%d\n", lo.device, lo.snaplen);
+		if (duration_ns)
+			deadline = now_ns(CLOCK_MONOTONIC) + duration_ns;
+	}
+	if (interval_ns) {
+		next_report = now_ns(CLOCK_MONOTONIC) + interval_ns;
+		interval_start = now_ns(CLOCK_REALTIME);
+		report_sink_interval_begin(sink);
+		/* The stream is NDJSON: the final report is one line too. */
+		report_sink_set_one_line(sink, true);
+	}
+	while (!stop_requested) {
 		rc = source_next(src, &fr, errbuf);
 		if (rc == 0)
 			break;
@@ -362,9 +540,54 @@ main(int argc, char **argv)
 			/* Report what was read; say where the damage is. */
 			fprintf(stderr, "transcope: %s\n", errbuf);
 			status = EXIT_INPUT;
+			if (source_is_live(src))
+				break;
 			continue;
 		}
-		analyzer_frame(&an, &fr);
+		if (rc == 1) {
+			analyzer_frame(&an, &fr);
+			if (count_limit && ++packets >= count_limit)
+				break;
+		}
+		if (!deadline && !next_report)
+			continue;
+		if (deadline && now_ns(CLOCK_MONOTONIC) >= deadline)
+			break;
+		if (next_report && now_ns(CLOCK_MONOTONIC) >= next_report) {
+			memset(&ii, 0, sizeof ii);
+			ii.index = ++interval_index;
+			ii.start_ns = interval_start;
+			ii.end_ns = interval_start = now_ns(CLOCK_REALTIME);
+			ii.packets = an.stats.packets - last_packets;
+			ii.bytes = an.stats.wire_bytes - last_bytes;
+			ii.since_ts = since_ts;
+			ii.have_drops = source_drops(src, &ii.kernel_dropped,
+			    &ii.interface_dropped) == 0;
+			if (report_interval(stdout, sink, &an, &ii) != 0) {
+				fprintf(stderr, "transcope: standard output: "
+				    "%s\n", strerror(errno));
+				status = EXIT_INPUT;
+				break;
+			}
+			source_dump_flush(src);
+			last_packets = an.stats.packets;
+			last_bytes = an.stats.wire_bytes;
+			since_ts = an.stats.last_ts;
+			next_report += interval_ns;
+		}
+	}
+	memset(&ri, 0, sizeof ri);
+	if (source_is_live(src)) {
+		ri.interface = lo.device;
+		ri.have_drops = source_drops(src, &ri.kernel_dropped,
+		    &ri.interface_dropped) == 0;
+		if (ri.have_drops && !quiet &&
+		    (ri.kernel_dropped || ri.interface_dropped))
+			fprintf(stderr, "transcope: warning: %s dropped "
+			    "%llu packets in the kernel and %llu in the "
+			    "interface: the report is incomplete\n", lo.device,
+			    (unsigned long long)ri.kernel_dropped,
+			    (unsigned long long)ri.interface_dropped);
 	}
 	analyzer_finish(&an);
 
@@ -376,6 +599,7 @@ main(int argc, char **argv)
 		status = rc;
 	report_sink_free(sink);
 	analyzer_free(&an);
+	signal_source = NULL;
 	source_close(src);
 	free(filter);
 	free(files);

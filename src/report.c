@@ -6,6 +6,8 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
+#include <string.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +30,12 @@ struct report_sink {
 	struct spill_entry *entries;
 	size_t		 n, cap;
 	int		 error;		/* errno of the first spill failure */
+	bool		 one_line;
+	/* Flows finished since the last interval report, serialised. */
+	FILE		*interval;
+	char		*interval_buf;
+	size_t		 interval_len;
+	uint64_t	 interval_flows;
 };
 
 struct report_sink *
@@ -46,10 +54,106 @@ report_sink_new(bool json, bool long_view)
 }
 
 void
+report_sink_set_one_line(struct report_sink *rs, bool on)
+{
+	rs->one_line = on;
+}
+
+void
+report_sink_interval_begin(struct report_sink *rs)
+{
+	if (rs->interval != NULL)
+		fclose(rs->interval);
+	free(rs->interval_buf);
+	rs->interval_buf = NULL;
+	rs->interval_len = 0;
+	rs->interval_flows = 0;
+	rs->interval = open_memstream(&rs->interval_buf, &rs->interval_len);
+}
+
+int
+report_interval(FILE *out, struct report_sink *rs, const struct analyzer *an,
+    const struct interval_info *ii)
+{
+	const struct flow *f;
+	uint64_t active = 0;
+	bool first = true;
+
+	if (rs->interval != NULL)
+		fflush(rs->interval);
+	for (f = flow_table_first(an->flows); f != NULL; f = f->next)
+		if (f->last_ts > ii->since_ts)
+			active++;
+	if (rs->json) {
+		fprintf(out, "{\"interval\":{\"index\":%" PRIu64 ","
+		    "\"start_ts\":%" PRIu64 ".%06" PRIu64 ","
+		    "\"end_ts\":%" PRIu64 ".%06" PRIu64 ","
+		    "\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64 ","
+		    "\"flows_active\":%" PRIu64 ",\"flows_finished\":%" PRIu64
+		    ",\"flows_live\":%zu,\"flows_total\":%zu",
+		    ii->index, ii->start_ns / 1000000000u,
+		    ii->start_ns % 1000000000u / 1000u,
+		    ii->end_ns / 1000000000u, ii->end_ns % 1000000000u / 1000u,
+		    ii->packets, ii->bytes, active, rs->interval_flows,
+		    flow_table_live(an->flows), flow_table_count(an->flows));
+		if (ii->have_drops)
+			fprintf(out, ",\"kernel_dropped\":%" PRIu64
+			    ",\"interface_dropped\":%" PRIu64,
+			    ii->kernel_dropped, ii->interface_dropped);
+		fputs("},\"flows\":[", out);
+		if (rs->interval_len > 0) {
+			/* Finished flows were written one per line: join. */
+			char *p = rs->interval_buf, *nl;
+
+			while ((nl = memchr(p, '\n', rs->interval_len -
+			    (size_t)(p - rs->interval_buf))) != NULL) {
+				if (!first)
+					fputc(',', out);
+				fwrite(p, 1, (size_t)(nl - p), out);
+				first = false;
+				p = nl + 1;
+			}
+		}
+		for (f = flow_table_first(an->flows); f != NULL; f = f->next) {
+			if (f->last_ts <= ii->since_ts)
+				continue;
+			if (!first)
+				fputc(',', out);
+			report_json_flow(out, f);
+			first = false;
+		}
+		fputs("]}\n", out);
+	} else {
+		fprintf(out, "--- interval %" PRIu64 ": %" PRIu64 " packets, %"
+		    PRIu64 " bytes, %" PRIu64 " flows active, %" PRIu64
+		    " finished, %zu in memory", ii->index, ii->packets,
+		    ii->bytes, active, rs->interval_flows,
+		    flow_table_live(an->flows));
+		if (ii->have_drops)
+			fprintf(out, ", dropped by kernel %" PRIu64
+			    ", by interface %" PRIu64, ii->kernel_dropped,
+			    ii->interface_dropped);
+		fputc('\n', out);
+		report_text_table_head(out);
+		if (rs->interval_len > 0)
+			fwrite(rs->interval_buf, 1, rs->interval_len, out);
+		for (f = flow_table_first(an->flows); f != NULL; f = f->next)
+			if (f->last_ts > ii->since_ts)
+				report_text_flow_line(out, f);
+	}
+	fflush(out);
+	report_sink_interval_begin(rs);
+	return ferror(out) ? -1 : 0;
+}
+
+void
 report_sink_free(struct report_sink *rs)
 {
 	if (rs == NULL)
 		return;
+	if (rs->interval != NULL)
+		fclose(rs->interval);
+	free(rs->interval_buf);
 	fclose(rs->spill);
 	free(rs->entries);
 	free(rs);
@@ -82,6 +186,14 @@ report_sink_flow(void *ctx, const struct flow *f)
 	e->len[1] = (uint32_t)(ftello(rs->spill) - e->off[1]);
 	if (ferror(rs->spill) && rs->error == 0)
 		rs->error = errno ? errno : EIO;
+	if (rs->interval != NULL) {
+		if (rs->json) {
+			report_json_flow(rs->interval, f);
+			fputc('\n', rs->interval);
+		} else
+			report_text_flow_line(rs->interval, f);
+		rs->interval_flows++;
+	}
 }
 
 static int
@@ -132,11 +244,15 @@ report_sink_write(struct report_sink *rs, FILE *out,
 	}
 	qsort(rs->entries, rs->n, sizeof *rs->entries, entry_cmp);
 	if (rs->json) {
-		report_json_head(out, an, ri);
-		fputs(",\n\"flows\":[", out);
-		if (spill_copy(rs, out, 0, ",\n", "\n") != 0)
+		const char *nl = rs->one_line ? "" : "\n";
+		char sep[3];
+
+		snprintf(sep, sizeof sep, ",%s", nl);
+		report_json_head(out, an, ri, nl);
+		fprintf(out, ",%s\"flows\":[", nl);
+		if (spill_copy(rs, out, 0, sep, nl) != 0)
 			return -1;
-		fputs("\n]}\n", out);
+		fprintf(out, "%s]}\n", nl);
 	} else {
 		report_text_head(out, an, ri);
 		report_text_table_head(out);

@@ -28,6 +28,10 @@ struct report_info {
 	char *const	*files;
 	int		 nfiles;
 	bool		 long_view;	/* text: tcptrace -l style per flow */
+	const char	*interface;	/* live capture: the device, or NULL */
+	int		 have_drops;	/* live: the counts below are known */
+	uint64_t	 kernel_dropped;
+	uint64_t	 interface_dropped;
 };
 
 struct report_sink;
@@ -38,6 +42,30 @@ struct report_sink *report_sink_new(bool json, bool long_view);
 void	report_sink_flow(void *sink, const struct flow *);
 int	report_sink_write(struct report_sink *, FILE *,
 	    const struct analyzer *, const struct report_info *);
+/* JSON on a single line (the final record of an NDJSON stream). */
+void	report_sink_set_one_line(struct report_sink *, bool);
+
+/* What an --interval report covers (wall-clock times, ns since the epoch). */
+struct interval_info {
+	uint64_t	index;		/* 1, 2, ... */
+	uint64_t	start_ns;
+	uint64_t	end_ns;
+	uint64_t	packets;	/* during the interval */
+	uint64_t	bytes;
+	uint64_t	since_ts;	/* flows active after this capture time */
+	int		have_drops;
+	uint64_t	kernel_dropped;	/* cumulative */
+	uint64_t	interface_dropped;
+};
+
+/*
+ * Start collecting the flows that finish from now on, for the next
+ * interval report; then write one (an NDJSON line, or a compact text table of
+ * the active and just-finished flows with totals).
+ */
+void	report_sink_interval_begin(struct report_sink *);
+int	report_interval(FILE *, struct report_sink *, const struct analyzer *,
+	    const struct interval_info *);
 void	report_sink_free(struct report_sink *);
 
 int	report_text(FILE *, const struct analyzer *, const struct report_info *);
@@ -46,7 +74,7 @@ int	report_json(FILE *, const struct analyzer *, const struct report_info *);
 /* The pieces, for report.c: one flow's records and the surrounding parts. */
 void	report_json_flow(FILE *, const struct flow *);
 void	report_json_head(FILE *, const struct analyzer *,
-	    const struct report_info *);
+	    const struct report_info *, const char *nl);
 void	report_text_flow_line(FILE *, const struct flow *);
 void	report_text_flow_long(FILE *, const struct flow *);
 void	report_text_head(FILE *, const struct analyzer *,

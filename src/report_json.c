@@ -327,6 +327,13 @@ j_capture(const struct analyzer *an, const struct report_info *ri)
 	add(o, "flows", j_u64(flow_table_count(an->flows)));
 	add(o, "flows_expired", j_u64(an->flows_expired));
 	add(o, "flows_evicted", j_u64(an->flows_evicted));
+	if (ri->interface != NULL) {
+		add(o, "interface", json_object_new_string(ri->interface));
+		add(o, "kernel_dropped", ri->have_drops ?
+		    j_u64(ri->kernel_dropped) : NULL);
+		add(o, "interface_dropped", ri->have_drops ?
+		    j_u64(ri->interface_dropped) : NULL);
+	}
 	return o;
 }
 
@@ -349,7 +356,7 @@ report_json_flow(FILE *out, const struct flow *f)
 /* Everything before the flows array. */
 void
 report_json_head(FILE *out, const struct analyzer *an,
-    const struct report_info *ri)
+    const struct report_info *ri, const char *nl)
 {
 	json_object *o = json_object_new_object();
 
@@ -359,7 +366,7 @@ report_json_head(FILE *out, const struct analyzer *an,
 	put(out, o);
 	json_object_put(o);
 	o = j_capture(an, ri);
-	fputs(",\n\"capture\":", out);
+	fprintf(out, ",%s\"capture\":", nl);
 	put(out, o);
 	json_object_put(o);
 }

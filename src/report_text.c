@@ -53,6 +53,13 @@ report_text_head(FILE *out, const struct analyzer *an,
 	bool any;
 
 	fprintf(out, "transcope %s\n\nCapture\n", PACKAGE_VERSION);
+	if (ri->interface != NULL) {
+		fprintf(out, "  %-14s %s\n", "interface", ri->interface);
+		if (ri->have_drops)
+			fprintf(out, "  %-14s %" PRIu64 " by the kernel, %" PRIu64
+			    " by the interface\n", "dropped",
+			    ri->kernel_dropped, ri->interface_dropped);
+	}
 	for (i = 0; i < ri->nfiles; i++)
 		fprintf(out, "  %-14s %s\n", i == 0 ? "files" : "", ri->files[i]);
 	fprintf(out, "  %-14s", "link types");

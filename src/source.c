@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@ struct source_file {
 	char		*path;
 	pcap_t		*pcap;
 	int		 dlt;
+	int		 done;		/* no more frames (pcap stays open) */
 	int		 pending;	/* a frame is waiting in hdr/data */
 	struct pcap_pkthdr *hdr;
 	const u_char	*data;
@@ -29,7 +31,14 @@ struct source {
 	struct source_file *files;
 	int		 nfiles;
 	int		 last;		/* file whose frame went out last, or -1 */
+	int		 live;
+	int		 live_fd;	/* to poll(); -1 if none */
+	int		 timeout_ms;
+	pcap_dumper_t	*dumper;
 };
+
+static int	set_filter(pcap_t *, const char *, const char *, char *,
+		    enum source_status *);
 
 static uint64_t
 ts_to_ns(const struct timeval *tv)
@@ -60,6 +69,7 @@ source_open_files(char *const *paths, int npaths, const char *filter,
 	s->files = xcalloc((size_t)npaths, sizeof *s->files);
 	s->nfiles = npaths;
 	s->last = -1;
+	s->live_fd = -1;
 	for (i = 0; i < npaths; i++) {
 		struct source_file *sf = &s->files[i];
 
@@ -83,45 +93,222 @@ source_open_files(char *const *paths, int npaths, const char *filter,
 			return NULL;
 		}
 		sf->dlt = pcap_datalink(sf->pcap);
-		if (filter != NULL) {
-			struct bpf_program prog;
-
-			if (pcap_compile(sf->pcap, &prog, filter, 1,
-			    PCAP_NETMASK_UNKNOWN) != 0) {
-				snprintf(errbuf, SOURCE_ERRBUF_SIZE,
-				    "bad filter expression '%s': %s", filter,
-				    pcap_geterr(sf->pcap));
-				*st = SOURCE_ERR_FILTER;
-				source_close(s);
-				return NULL;
-			}
-			if (pcap_setfilter(sf->pcap, &prog) != 0) {
-				snprintf(errbuf, SOURCE_ERRBUF_SIZE,
-				    "%s: cannot set filter: %s", paths[i],
-				    pcap_geterr(sf->pcap));
-				pcap_freecode(&prog);
-				*st = SOURCE_ERR_FILTER;
-				source_close(s);
-				return NULL;
-			}
-			pcap_freecode(&prog);
+		if (filter != NULL && set_filter(sf->pcap, paths[i], filter,
+		    errbuf, st) != 0) {
+			source_close(s);
+			return NULL;
 		}
 	}
 	*st = SOURCE_OK;
 	return s;
 }
 
+static int
+set_filter(pcap_t *p, const char *name, const char *filter, char *errbuf,
+    enum source_status *st)
+{
+	struct bpf_program prog;
+
+	if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+		snprintf(errbuf, SOURCE_ERRBUF_SIZE,
+		    "bad filter expression '%s': %s", filter, pcap_geterr(p));
+		*st = SOURCE_ERR_FILTER;
+		return -1;
+	}
+	if (pcap_setfilter(p, &prog) != 0) {
+		snprintf(errbuf, SOURCE_ERRBUF_SIZE, "%s: cannot set filter: %s",
+		    name, pcap_geterr(p));
+		pcap_freecode(&prog);
+		*st = SOURCE_ERR_FILTER;
+		return -1;
+	}
+	pcap_freecode(&prog);
+	return 0;
+}
+
+/* pcap_activate()'s outcome as one clear line. */
+static void
+activate_error(pcap_t *p, const char *dev, int rc, char *errbuf)
+{
+	switch (rc) {
+	case PCAP_ERROR_NO_SUCH_DEVICE:
+		snprintf(errbuf, SOURCE_ERRBUF_SIZE, "%s: no such device "
+		    "(transcope -D lists the interfaces)", dev);
+		break;
+	case PCAP_ERROR_PERM_DENIED:
+		snprintf(errbuf, SOURCE_ERRBUF_SIZE, "%s: permission denied: "
+		    "capturing needs root or the CAP_NET_RAW capability "
+		    "(setcap cap_net_raw,cap_net_admin=eip transcope)", dev);
+		break;
+	case PCAP_ERROR_PROMISC_PERM_DENIED:
+		snprintf(errbuf, SOURCE_ERRBUF_SIZE, "%s: permission denied "
+		    "for promiscuous mode: needs CAP_NET_ADMIN (or use -p)",
+		    dev);
+		break;
+	case PCAP_ERROR_IFACE_NOT_UP:
+		snprintf(errbuf, SOURCE_ERRBUF_SIZE, "%s: interface is down",
+		    dev);
+		break;
+	default:
+		snprintf(errbuf, SOURCE_ERRBUF_SIZE, "%s: %s", dev,
+		    pcap_geterr(p));
+		break;
+	}
+}
+
+struct source *
+source_open_live(const struct live_options *lo, const char *filter,
+    char *errbuf, enum source_status *st)
+{
+	char pcap_err[PCAP_ERRBUF_SIZE];
+	struct source *s;
+	pcap_t *p;
+	int rc;
+
+	*st = SOURCE_ERR_OPEN;
+	pcap_err[0] = '\0';
+	p = pcap_create(lo->device, pcap_err);
+	if (p == NULL) {
+		snprintf(errbuf, SOURCE_ERRBUF_SIZE, "%s: %s", lo->device,
+		    pcap_err);
+		return NULL;
+	}
+	pcap_set_snaplen(p, lo->snaplen);
+	pcap_set_promisc(p, lo->promisc);
+	pcap_set_timeout(p, lo->timeout_ms);
+	pcap_set_immediate_mode(p, 1);
+	pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);
+	if (lo->buffer_kib > 0)
+		pcap_set_buffer_size(p, lo->buffer_kib * 1024);
+	rc = pcap_activate(p);
+	if (rc < 0) {
+		activate_error(p, lo->device, rc, errbuf);
+		pcap_close(p);
+		return NULL;
+	}
+	/*
+	 * libpcap keeps waiting inside pcap_next_ex() in immediate mode, so
+	 * read non-blocking and wait in our own poll(): then --duration,
+	 * --interval and signals are seen even when no packet comes.
+	 */
+	if (pcap_setnonblock(p, 1, pcap_err) != 0) {
+		snprintf(errbuf, SOURCE_ERRBUF_SIZE, "%s: %s", lo->device,
+		    pcap_err);
+		pcap_close(p);
+		return NULL;
+	}
+	if (filter != NULL && set_filter(p, lo->device, filter, errbuf,
+	    st) != 0) {
+		pcap_close(p);
+		return NULL;
+	}
+	s = xcalloc(1, sizeof *s);
+	s->files = xcalloc(1, sizeof *s->files);
+	s->nfiles = 1;
+	s->last = -1;
+	s->live = 1;
+	s->live_fd = pcap_get_selectable_fd(p);
+	s->timeout_ms = lo->timeout_ms;
+	s->files[0].path = xstrdup(lo->device);
+	s->files[0].pcap = p;
+	s->files[0].dlt = pcap_datalink(p);
+	*st = SOURCE_OK;
+	return s;
+}
+
+int
+source_dump_open(struct source *s, const char *path, char *errbuf)
+{
+	s->dumper = pcap_dump_open(s->files[0].pcap, path);
+	if (s->dumper == NULL) {
+		snprintf(errbuf, SOURCE_ERRBUF_SIZE, "%s: %s", path,
+		    pcap_geterr(s->files[0].pcap));
+		return -1;
+	}
+	return 0;
+}
+
+void
+source_dump_flush(struct source *s)
+{
+	if (s->dumper != NULL)
+		pcap_dump_flush(s->dumper);
+}
+
+void
+source_break(struct source *s)
+{
+	if (s->live && s->files[0].pcap != NULL)
+		pcap_breakloop(s->files[0].pcap);
+}
+
+int
+source_drops(struct source *s, uint64_t *kernel, uint64_t *iface)
+{
+	struct pcap_stat ps;
+
+	if (!s->live || s->files[0].pcap == NULL ||
+	    pcap_stats(s->files[0].pcap, &ps) != 0)
+		return -1;
+	*kernel = ps.ps_drop;
+	*iface = ps.ps_ifdrop;
+	return 0;
+}
+
+int
+source_is_live(const struct source *s)
+{
+	return s->live;
+}
+
+int
+source_list_interfaces(FILE *out, char *errbuf)
+{
+	char pcap_err[PCAP_ERRBUF_SIZE];
+	pcap_if_t *all, *d;
+	int i = 0;
+
+	if (pcap_findalldevs(&all, pcap_err) != 0) {
+		snprintf(errbuf, SOURCE_ERRBUF_SIZE, "cannot list interfaces: "
+		    "%s", pcap_err);
+		return -1;
+	}
+	for (d = all; d != NULL; d = d->next) {
+		fprintf(out, "%d.%s", ++i, d->name);
+		if (d->description != NULL)
+			fprintf(out, " (%s)", d->description);
+		fprintf(out, " [%s%s%s]", (d->flags & PCAP_IF_UP) ? "Up" : "Down",
+		    (d->flags & PCAP_IF_RUNNING) ? ", Running" : "",
+		    (d->flags & PCAP_IF_LOOPBACK) ? ", Loopback" : "");
+		fputc('\n', out);
+	}
+	pcap_freealldevs(all);
+	return 0;
+}
+
 /* Make sure sf has a pending frame if it has any left; -1 on damage. */
 static int
-source_file_fill(struct source_file *sf, char *errbuf)
+source_file_fill(struct source *s, struct source_file *sf, char *errbuf)
 {
 	int r;
 
-	if (sf->pending || sf->pcap == NULL)
+	if (sf->pending || sf->pcap == NULL || sf->done)
 		return 0;
 	r = pcap_next_ex(sf->pcap, &sf->hdr, &sf->data);
 	if (r == 1) {
 		sf->pending = 1;
+		return 0;
+	}
+	if (r == 0) {				/* live: nothing yet */
+		if (s->live_fd >= 0) {
+			struct pollfd pfd = { s->live_fd, POLLIN, 0 };
+
+			poll(&pfd, 1, s->timeout_ms);	/* EINTR is fine */
+		}
+		return SOURCE_TIMEOUT;
+	}
+	if (r == PCAP_ERROR_BREAK) {
+		sf->done = 1;			/* live: asked to stop */
 		return 0;
 	}
 	if (r == PCAP_ERROR) {
@@ -135,10 +322,16 @@ source_file_fill(struct source_file *sf, char *errbuf)
 		else
 			snprintf(errbuf, SOURCE_ERRBUF_SIZE, "%s: %s",
 			    sf->path, pcap_geterr(sf->pcap));
-		source_file_close(sf);
+		if (s->live)
+			sf->done = 1;
+		else
+			source_file_close(sf);
 		return -1;
 	}
-	source_file_close(sf);		/* end of this file */
+	if (s->live)
+		sf->done = 1;
+	else
+		source_file_close(sf);	/* end of this file */
 	return 0;
 }
 
@@ -154,9 +347,12 @@ source_next(struct source *s, struct raw_frame *fr, char *errbuf)
 	}
 	for (i = 0; i < s->nfiles; i++) {
 		struct source_file *sf = &s->files[i];
+		int r = source_file_fill(s, sf, errbuf);
 
-		if (source_file_fill(sf, errbuf) < 0)
+		if (r < 0)
 			return -1;
+		if (r == SOURCE_TIMEOUT)
+			return SOURCE_TIMEOUT;
 		if (!sf->pending)
 			continue;
 		if (best == NULL || ts_to_ns(&sf->hdr->ts) <
@@ -168,6 +364,8 @@ source_next(struct source *s, struct raw_frame *fr, char *errbuf)
 	if (best == NULL)
 		return 0;
 	s->last = besti;
+	if (s->dumper != NULL)
+		pcap_dump((u_char *)s->dumper, best->hdr, best->data);
 	fr->data = best->data;
 	fr->caplen = best->hdr->caplen;
 	fr->len = best->hdr->len;
@@ -196,6 +394,8 @@ source_close(struct source *s)
 
 	if (s == NULL)
 		return;
+	if (s->dumper != NULL)
+		pcap_dump_close(s->dumper);
 	for (i = 0; i < s->nfiles; i++) {
 		source_file_close(&s->files[i]);
 		free(s->files[i].path);

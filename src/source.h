@@ -1,7 +1,8 @@
 /*
  * Packet sources: one or more capture files read through libpcap (pcap or
  * pcapng), merged into one time-ordered stream as mergecap would, without
- * loading any of them whole.
+ * loading any of them whole; or one live interface.  Either can also write
+ * every frame it delivers to a pcap file (-w), as tcpdump does.
  *
  * Errors follow libpcap's convention: functions return a status and fill a
  * caller-supplied buffer of SOURCE_ERRBUF_SIZE bytes with "FILE: cause".
@@ -10,6 +11,7 @@
 #define TRANSCOPE_SOURCE_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #define SOURCE_ERRBUF_SIZE	512
 
@@ -31,16 +33,47 @@ enum source_status {
 	SOURCE_ERR_FILTER = -2		/* the BPF expression is bad */
 };
 
+struct live_options {
+	const char	*device;
+	int		 snaplen;
+	int		 promisc;
+	int		 buffer_kib;	/* 0: libpcap's default */
+	int		 timeout_ms;	/* how often source_next() returns 2 */
+};
+
+#define SOURCE_TIMEOUT	2		/* source_next(): no frame yet */
+
 /* Open every path (NULL filter: no filter). NULL on error, errbuf says why. */
 struct source	*source_open_files(char *const *paths, int npaths,
 		    const char *filter, char *errbuf, enum source_status *st);
 
+/* Open a live interface (pcap_create/pcap_activate). */
+struct source	*source_open_live(const struct live_options *,
+		    const char *filter, char *errbuf, enum source_status *st);
+
 /*
  * The next frame in time order: 1 with *fr filled, 0 at the end of all
- * input, -1 when a file is damaged (errbuf names the file and the byte
- * offset; that file is closed and the others go on, so call again).
+ * input, SOURCE_TIMEOUT when a live source has nothing yet, -1 when a file is
+ * damaged or the interface fails (errbuf names the file and the byte offset;
+ * that file is closed and the others go on, so call again).
  */
 int		 source_next(struct source *, struct raw_frame *fr, char *errbuf);
+
+/* Also write every delivered frame to path (pcap).  -1 on error. */
+int		 source_dump_open(struct source *, const char *path,
+		    char *errbuf);
+void		 source_dump_flush(struct source *);
+
+/* Make a blocked source_next() return; safe in a signal handler. */
+void		 source_break(struct source *);
+
+/* Kernel and interface drop counts of a live source; -1 if none. */
+int		 source_drops(struct source *, uint64_t *kernel,
+		    uint64_t *iface);
+int		 source_is_live(const struct source *);
+
+/* Print the capture interfaces, as tcpdump -D does.  -1 on error. */
+int		 source_list_interfaces(FILE *, char *errbuf);
 
 int		 source_file_count(const struct source *);
 const char	*source_file_name(const struct source *, int i);
