@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "analyzer.h"
+#include "diff.h"
 #include "report.h"
 #include "source.h"
 #include "xmalloc.h"
@@ -318,6 +319,9 @@ main(int argc, char **argv)
 	uint64_t interval_start = 0, interval_index = 0;
 	struct interval_info ii;
 	int nfiles = 0, ch, i, rc, status = 0;
+
+	if (argc > 1 && strcmp(argv[1], "diff") == 0)
+		return diff_main(argc - 1, argv + 1);
 
 	tcp_config_default(&cfg);
 	analyzer_config_default(&acfg);
