@@ -217,6 +217,9 @@ analyzer_frame(struct analyzer *an, const struct raw_frame *fr)
 		struct tcp_verdict v;
 
 		tcp_conn_packet(f->tcp, &an->tcp, &pkt, dir, &v);
+		if (an->on_event != NULL && (v.events != 0 ||
+		    (v.seg_class != SEG_NONE && v.seg_class != SEG_NEW)))
+			an->on_event(an->event_ctx, f, dir, &pkt, &v);
 		flow_table_touch(an->flows, f, tcp_conn_timeout_class(f->tcp));
 	} else
 		flow_table_touch(an->flows, f, FTC_UDP);

@@ -42,6 +42,10 @@ struct capture_stats {
 	uint64_t	other_link_packets;	/* past ANALYZER_MAX_LINK_TYPES */
 };
 
+/* Called for a TCP packet that raised an event (--events). */
+typedef void	(*tcp_event_fn)(void *ctx, const struct flow *, enum flow_dir,
+		    const struct packet *, const struct tcp_verdict *);
+
 /* Called once per finished flow; the flow is freed when it returns. */
 typedef void	(*flow_final_fn)(void *ctx, const struct flow *);
 
@@ -63,6 +67,8 @@ struct analyzer {
 	uint64_t	flows_evicted;		/* displaced by max_flows */
 	flow_final_fn	on_final;
 	void		*final_ctx;
+	tcp_event_fn	on_event;
+	void		*event_ctx;
 };
 
 void	analyzer_init(struct analyzer *, const struct tcp_config *);

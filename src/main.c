@@ -24,17 +24,20 @@
 
 #include "analyzer.h"
 #include "diff.h"
+#include "events.h"
 #include "report.h"
 #include "source.h"
 #include "xmalloc.h"
 
 #define EXIT_USAGE	1
 #define EXIT_INPUT	2
+#define EXIT_ASSERT	3	/* an --assert failed */
 
 enum {
 	OPT_JSON = 256, OPT_FORMAT, OPT_RTO_MIN, OPT_CLOCK_G, OPT_MAX_FLOWS,
 	OPT_TCP_TIMEOUT, OPT_SYN_TIMEOUT, OPT_CLOSED_TIMEOUT, OPT_UDP_TIMEOUT,
-	OPT_DURATION, OPT_INTERVAL
+	OPT_DURATION, OPT_INTERVAL, OPT_PROTO, OPT_TOP, OPT_SORT, OPT_ASSERT,
+	OPT_EVENTS
 };
 
 /* Live capture: the default snaplen holds every header transcope reads. */
@@ -76,6 +79,11 @@ static const struct option long_options[] = {
 	{ "interval",		required_argument,	NULL, OPT_INTERVAL },
 	{ "write",		required_argument,	NULL, 'w' },
 	{ "relinquish-privileges", required_argument,	NULL, 'Z' },
+	{ "proto",		required_argument,	NULL, OPT_PROTO },
+	{ "top",		required_argument,	NULL, OPT_TOP },
+	{ "sort",		required_argument,	NULL, OPT_SORT },
+	{ "assert",		required_argument,	NULL, OPT_ASSERT },
+	{ "events",		required_argument,	NULL, OPT_EVENTS },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL,			0,			NULL, 0 }
@@ -86,7 +94,9 @@ usage(FILE *out)
 {
 	fputs(
 "usage: transcope [-hlqV] [--json | --format text|json] [-o file] [-w file]\n"
-"                 [-c count] [--interval seconds]\n"
+"                 [-c count] [--interval seconds] [--events file]\n"
+"                 [--assert expr]... [--proto tcp|udp]\n"
+"                 [--top n] [--sort bytes|packets|retransmissions|rtt|duration]\n"
 "                 [--rto-min seconds] [--clock-granularity seconds]\n"
 "                 [--max-flows n] [--tcp-timeout s] [--syn-timeout s]\n"
 "                 [--closed-timeout s] [--udp-timeout s]\n"
@@ -117,6 +127,16 @@ usage(FILE *out)
 "      --format text|json      report format (default text)\n"
 "  -o, --output FILE           write the report to FILE instead of stdout\n"
 "  -l, --long                  text: add a per-connection long view\n"
+"      --proto tcp|udp         report only TCP or only UDP flows\n"
+"      --top N                 report only the first N flows (by --sort)\n"
+"      --sort KEY              order flows by bytes, packets,\n"
+"                              retransmissions, rtt or duration, largest\n"
+"                              first (default: first packet)\n"
+"      --assert EXPR           check FIELD OP NUMBER over the report, e.g.\n"
+"                              'retransmission_rate < 0.01'; exit 3 if any\n"
+"                              fails (fields: transcope(1), ASSERTIONS)\n"
+"      --events FILE           write one line per analysis event to FILE\n"
+"                              ('-': standard output), NDJSON with --json\n"
 "  -q, --quiet                 no warnings on stderr\n"
 "      --rto-min SECONDS       RFC 6298 lower bound on RTO (default 1;\n"
 "                              Linux uses 0.2)\n"
@@ -131,7 +151,9 @@ usage(FILE *out)
 "  -h, --help                  this help\n"
 "  -V, --version               print the version\n"
 "\n"
-"Exit status: 0 success, 1 usage error, 2 input or output error.\n"
+"Exit status: 0 success, 1 usage error, 2 input or output error,\n"
+"3 an --assert failed.  transcope diff OLD.json NEW.json compares reports\n"
+"(transcope diff --help).\n"
 "See transcope(1) for the report fields.\n", out);
 }
 
@@ -318,6 +340,10 @@ main(int argc, char **argv)
 	uint64_t packets = 0, last_packets = 0, last_bytes = 0, since_ts = 0;
 	uint64_t interval_start = 0, interval_index = 0;
 	struct interval_info ii;
+	struct report_options ropt;
+	struct event_log evlog = { NULL, false };
+	const char *eventspath = NULL;
+	char aerr[512];
 	int nfiles = 0, ch, i, rc, status = 0;
 
 	if (argc > 1 && strcmp(argv[1], "diff") == 0)
@@ -325,6 +351,7 @@ main(int argc, char **argv)
 
 	tcp_config_default(&cfg);
 	analyzer_config_default(&acfg);
+	memset(&ropt, 0, sizeof ropt);
 	files = xcalloc((size_t)argc + 1, sizeof *files);
 	opterr = 0;		/* our own one-line messages, without argv[0] */
 	while ((ch = getopt_long(argc, argv, ":B:c:Dhi:lo:pqr:s:Vw:Z:", long_options,
@@ -430,6 +457,55 @@ main(int argc, char **argv)
 		case 'w':
 			dumppath = optarg;
 			break;
+		case OPT_PROTO:
+			if (strcmp(optarg, "tcp") == 0)
+				ropt.proto = 6;
+			else if (strcmp(optarg, "udp") == 0)
+				ropt.proto = 17;
+			else {
+				fprintf(stderr, "transcope: bad --proto '%s' "
+				    "(tcp or udp)\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_TOP:
+			if (!parse_count("--top", optarg, ULLONG_MAX, &n))
+				return EXIT_USAGE;
+			ropt.top = n;
+			if (ropt.sort == SORT_NONE)
+				ropt.sort = SORT_BYTES;
+			break;
+		case OPT_SORT: {
+			static const char *const keys[] = { "", "bytes",
+			    "packets", "retransmissions", "rtt", "duration" };
+			size_t k;
+
+			for (k = 1; k < sizeof keys / sizeof keys[0]; k++)
+				if (strcmp(optarg, keys[k]) == 0)
+					break;
+			if (k == sizeof keys / sizeof keys[0]) {
+				fprintf(stderr, "transcope: bad --sort '%s' "
+				    "(bytes, packets, retransmissions, rtt or "
+				    "duration)\n", optarg);
+				return EXIT_USAGE;
+			}
+			ropt.sort = (enum report_sort)k;
+			break;
+		}
+		case OPT_ASSERT:
+			ropt.assertions = xreallocarray(ropt.assertions,
+			    ropt.nassertions + 1, sizeof *ropt.assertions);
+			if (assertion_parse(optarg,
+			    &ropt.assertions[ropt.nassertions], aerr,
+			    sizeof aerr) != 0) {
+				fprintf(stderr, "transcope: %s\n", aerr);
+				return EXIT_USAGE;
+			}
+			ropt.nassertions++;
+			break;
+		case OPT_EVENTS:
+			eventspath = optarg;
+			break;
 		case 'Z':
 			user = optarg;
 			break;
@@ -504,7 +580,22 @@ main(int argc, char **argv)
 		free(files);
 		return EXIT_INPUT;
 	}
-	if ((sink = report_sink_new(json, long_view)) == NULL) {
+	ropt.json = json;
+	ropt.long_view = long_view;
+	if (eventspath != NULL) {
+		evlog.json = json;
+		evlog.out = strcmp(eventspath, "-") == 0 ? stdout :
+		    fopen(eventspath, "w");
+		if (evlog.out == NULL) {
+			fprintf(stderr, "transcope: %s: %s\n", eventspath,
+			    strerror(errno));
+			source_close(src);
+			free(filter);
+			free(files);
+			return EXIT_INPUT;
+		}
+	}
+	if ((sink = report_sink_new(&ropt)) == NULL) {
 		fprintf(stderr, "transcope: cannot create a temporary file: "
 		    "%s\n", strerror(errno));
 		source_close(src);
@@ -514,6 +605,10 @@ main(int argc, char **argv)
 	}
 	analyzer_init(&an, &cfg);
 	analyzer_set_final(&an, &acfg, report_sink_flow, sink);
+	if (evlog.out != NULL) {
+		an.on_event = event_log_packet;
+		an.event_ctx = &evlog;
+	}
 	if (source_is_live(src)) {
 		struct sigaction sa;
 
@@ -598,9 +693,36 @@ main(int argc, char **argv)
 	ri.files = files;
 	ri.nfiles = nfiles;
 	ri.long_view = long_view;
+	if (evlog.out != NULL && evlog.out != stdout &&
+	    fclose(evlog.out) != 0) {
+		fprintf(stderr, "transcope: %s: %s\n", eventspath,
+		    strerror(errno));
+		status = EXIT_INPUT;
+	}
 	rc = write_report(outpath, sink, &an, &ri);
 	if (rc != 0)
 		status = rc;
+	else if (report_sink_failed_assertions(sink) > 0) {
+		size_t k;
+
+		for (k = 0; k < ropt.nassertions; k++) {
+			struct assertion *a = &ropt.assertions[k];
+
+			if (a->passed)
+				continue;
+			if (a->have_actual)
+				fprintf(stderr, "transcope: assertion failed: "
+				    "%s (actual %.6g)\n", a->text, a->actual);
+			else
+				fprintf(stderr, "transcope: assertion failed: "
+				    "%s (no value: no samples)\n", a->text);
+		}
+		if (status == 0)
+			status = EXIT_ASSERT;
+	}
+	for (i = 0; i < (int)ropt.nassertions; i++)
+		assertion_clear(&ropt.assertions[i]);
+	free(ropt.assertions);
 	report_sink_free(sink);
 	analyzer_free(&an);
 	signal_source = NULL;

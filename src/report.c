@@ -19,6 +19,7 @@
 /* Where one finished flow's serialised records lie in the spill file. */
 struct spill_entry {
 	uint64_t	id;
+	double		sort_key;
 	off_t		off[2];		/* JSON: line; text: table line, long */
 	uint32_t	len[2];
 };
@@ -26,6 +27,10 @@ struct spill_entry {
 struct report_sink {
 	bool		 json;
 	bool		 long_view;
+	struct report_options opt;
+	struct report_summary summary;
+	struct findings	*findings;
+	size_t		 failed_assertions;
 	FILE		*spill;
 	struct spill_entry *entries;
 	size_t		 n, cap;
@@ -39,7 +44,7 @@ struct report_sink {
 };
 
 struct report_sink *
-report_sink_new(bool json, bool long_view)
+report_sink_new(const struct report_options *opt)
 {
 	struct report_sink *rs;
 	FILE *fp = tmpfile();
@@ -47,10 +52,46 @@ report_sink_new(bool json, bool long_view)
 	if (fp == NULL)
 		return NULL;
 	rs = xcalloc(1, sizeof *rs);
-	rs->json = json;
-	rs->long_view = long_view;
+	rs->opt = *opt;
+	rs->json = opt->json;
+	rs->long_view = opt->long_view;
 	rs->spill = fp;
+	rs->findings = findings_new();
 	return rs;
+}
+
+size_t
+report_sink_failed_assertions(const struct report_sink *rs)
+{
+	return rs->failed_assertions;
+}
+
+static double
+sort_key(enum report_sort sort, const struct flow *f)
+{
+	int d;
+	double v = 0;
+
+	switch (sort) {
+	case SORT_BYTES:
+		return (double)(f->dir[0].bytes + f->dir[1].bytes);
+	case SORT_PACKETS:
+		return (double)(f->dir[0].packets + f->dir[1].packets);
+	case SORT_RETRANSMISSIONS:
+		return f->tcp == NULL ? 0 :
+		    (double)(f->tcp->dir[0].c.retransmissions_total +
+		    f->tcp->dir[1].c.retransmissions_total);
+	case SORT_RTT:
+		/* The slower direction's mean RTT. */
+		for (d = 0; f->tcp != NULL && d < 2; d++)
+			if (rtt_stats_mean(&f->tcp->dir[d].rtt) > v)
+				v = rtt_stats_mean(&f->tcp->dir[d].rtt);
+		return v;
+	case SORT_DURATION:
+		return (double)(f->last_ts - f->first_ts);
+	default:
+		return 0;
+	}
 }
 
 void
@@ -154,6 +195,8 @@ report_sink_free(struct report_sink *rs)
 	if (rs->interval != NULL)
 		fclose(rs->interval);
 	free(rs->interval_buf);
+	summary_free(&rs->summary);
+	findings_free(rs->findings);
 	fclose(rs->spill);
 	free(rs->entries);
 	free(rs);
@@ -166,6 +209,10 @@ report_sink_flow(void *ctx, const struct flow *f)
 	struct spill_entry *e;
 	off_t start;
 
+	if (rs->opt.proto != 0 && f->key.proto != rs->opt.proto)
+		return;
+	summary_add(&rs->summary, f);
+	findings_add(rs->findings, f);
 	if (rs->n == rs->cap) {
 		rs->cap = rs->cap ? rs->cap * 2 : 1024;
 		rs->entries = xreallocarray(rs->entries, rs->cap,
@@ -173,6 +220,7 @@ report_sink_flow(void *ctx, const struct flow *f)
 	}
 	e = &rs->entries[rs->n++];
 	e->id = f->id;
+	e->sort_key = sort_key(rs->opt.sort, f);
 	start = ftello(rs->spill);
 	if (rs->json)
 		report_json_flow(rs->spill, f);
@@ -202,6 +250,17 @@ entry_cmp(const void *a, const void *b)
 	const struct spill_entry *x = a, *y = b;
 
 	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Largest key first; equal keys in first-packet order. */
+static int
+entry_cmp_key(const void *a, const void *b)
+{
+	const struct spill_entry *x = a, *y = b;
+
+	if (x->sort_key != y->sort_key)
+		return x->sort_key > y->sort_key ? -1 : 1;
+	return entry_cmp(a, b);
 }
 
 /* Copy record part k of every entry, in id order, to out. */
@@ -238,17 +297,30 @@ int
 report_sink_write(struct report_sink *rs, FILE *out,
     const struct analyzer *an, const struct report_info *ri)
 {
+	const struct finding *fl;
+	size_t nf, i;
+
 	if (rs->error != 0 || fflush(rs->spill) != 0) {
 		errno = rs->error ? rs->error : errno;
 		return -1;
 	}
-	qsort(rs->entries, rs->n, sizeof *rs->entries, entry_cmp);
+	qsort(rs->entries, rs->n, sizeof *rs->entries,
+	    rs->opt.sort != SORT_NONE ? entry_cmp_key : entry_cmp);
+	if (rs->opt.top != 0 && rs->n > rs->opt.top)
+		rs->n = rs->opt.top;
+	fl = findings_finish(rs->findings, &nf);
+	rs->failed_assertions = 0;
+	for (i = 0; i < rs->opt.nassertions; i++) {
+		assertion_eval(&rs->opt.assertions[i], &rs->summary, an);
+		rs->failed_assertions += !rs->opt.assertions[i].passed;
+	}
 	if (rs->json) {
 		const char *nl = rs->one_line ? "" : "\n";
 		char sep[3];
 
 		snprintf(sep, sizeof sep, ",%s", nl);
-		report_json_head(out, an, ri, nl);
+		report_json_head(out, an, ri, nl, &rs->summary, fl, nf,
+		    &rs->opt);
 		fprintf(out, ",%s\"flows\":[", nl);
 		if (spill_copy(rs, out, 0, sep, nl) != 0)
 			return -1;
@@ -260,6 +332,7 @@ report_sink_write(struct report_sink *rs, FILE *out,
 			return -1;
 		if (rs->long_view && spill_copy(rs, out, 1, NULL, NULL) != 0)
 			return -1;
+		report_text_tail(out, &rs->summary, fl, nf, &rs->opt);
 	}
 	return ferror(out) ? -1 : 0;
 }
@@ -269,7 +342,8 @@ static int
 report_all(FILE *out, const struct analyzer *an, const struct report_info *ri,
     bool json)
 {
-	struct report_sink *rs = report_sink_new(json, ri->long_view);
+	struct report_options opt = { .json = json, .long_view = ri->long_view };
+	struct report_sink *rs = report_sink_new(&opt);
 	const struct flow *f;
 	int rc;
 

@@ -21,8 +21,30 @@
 #include <stdio.h>
 
 #include "analyzer.h"
+#include "assert.h"
+#include "findings.h"
+#include "summary.h"
 
 #define REPORT_SCHEMA_VERSION	1
+
+enum report_sort {
+	SORT_NONE,		/* first packet (id) order */
+	SORT_BYTES,
+	SORT_PACKETS,
+	SORT_RETRANSMISSIONS,
+	SORT_RTT,
+	SORT_DURATION
+};
+
+struct report_options {
+	bool		 json;
+	bool		 long_view;	/* text: tcptrace -l style per flow */
+	uint8_t		 proto;		/* 6 or 17: report only those; 0 all */
+	uint64_t	 top;		/* report only the first N; 0 all */
+	enum report_sort sort;		/* descending; ties by id */
+	struct assertion *assertions;	/* evaluated at the end */
+	size_t		 nassertions;
+};
 
 struct report_info {
 	char *const	*files;
@@ -37,7 +59,9 @@ struct report_info {
 struct report_sink;
 
 /* NULL when no temporary file can be made (errno set). */
-struct report_sink *report_sink_new(bool json, bool long_view);
+struct report_sink *report_sink_new(const struct report_options *);
+/* After report_sink_write: how many assertions failed. */
+size_t	report_sink_failed_assertions(const struct report_sink *);
 /* A flow_final_fn: records the finished flow. */
 void	report_sink_flow(void *sink, const struct flow *);
 int	report_sink_write(struct report_sink *, FILE *,
@@ -74,12 +98,16 @@ int	report_json(FILE *, const struct analyzer *, const struct report_info *);
 /* The pieces, for report.c: one flow's records and the surrounding parts. */
 void	report_json_flow(FILE *, const struct flow *);
 void	report_json_head(FILE *, const struct analyzer *,
-	    const struct report_info *, const char *nl);
+	    const struct report_info *, const char *nl,
+	    const struct report_summary *, const struct finding *, size_t,
+	    const struct report_options *);
 void	report_text_flow_line(FILE *, const struct flow *);
 void	report_text_flow_long(FILE *, const struct flow *);
 void	report_text_head(FILE *, const struct analyzer *,
 	    const struct report_info *);
 void	report_text_table_head(FILE *);
+void	report_text_tail(FILE *, const struct report_summary *,
+	    const struct finding *, size_t, const struct report_options *);
 
 /* Shared formatting helpers. */
 void		 format_addr(const uint8_t *addr, int ip_version, char *buf,

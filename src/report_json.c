@@ -354,9 +354,106 @@ report_json_flow(FILE *out, const struct flow *f)
 }
 
 /* Everything before the flows array. */
+static json_object *
+j_dist(const struct rtt_stats *s)
+{
+	json_object *o = j_rtt(s);
+
+	json_object_object_add(o, "p90_s", s->samples ?
+	    j_seconds(rtt_stats_percentile(s, 90)) : NULL);
+	json_object_object_add(o, "p99_s", s->samples ?
+	    j_seconds(rtt_stats_percentile(s, 99)) : NULL);
+	return o;
+}
+
+static json_object *
+j_summary(const struct report_summary *sm)
+{
+	json_object *o = json_object_new_object(), *x;
+	int i;
+
+	add(o, "flows", j_u64(sm->flows));
+	add(o, "tcp_flows", j_u64(sm->tcp_flows));
+	add(o, "udp_flows", j_u64(sm->udp_flows));
+	x = json_object_new_object();
+	for (i = 0; i < ST_MAX; i++)
+		if (sm->state[i])
+			add(x, summary_state_name((enum summary_state)i),
+			    j_u64(sm->state[i]));
+	add(o, "states", x);
+	x = json_object_new_object();
+	add(x, "total", j_u64(sm->retransmissions_total));
+	for (i = 0; i < RTX_CAUSES; i++)
+		add(x, tcp_rtx_cause_name((enum tcp_rtx_cause)i),
+		    j_u64(sm->retransmissions[i]));
+	add(o, "retransmissions", x);
+	add(o, "data_segments", j_u64(sm->data_segments));
+	add(o, "retransmission_rate",
+	    j_double(summary_retransmission_rate(sm), 6));
+	add(o, "out_of_order", j_u64(sm->out_of_order));
+	add(o, "lost_segments", j_u64(sm->lost_segments));
+	add(o, "network_duplicates", j_u64(sm->network_duplicates));
+	add(o, "dup_acks", j_u64(sm->dup_acks));
+	add(o, "zero_windows", j_u64(sm->zero_windows));
+	add(o, "syn_retries", j_u64(sm->syn_retries));
+	add(o, "closed_by_rst", j_u64(sm->closed_by_rst));
+	add(o, "handshakes_complete", j_u64(sm->handshakes_complete));
+	x = json_object_new_object();
+	add(x, "rtt_s", j_dist(&sm->handshake_rtt));
+	add(x, "client_rtt_s", j_dist(&sm->handshake_client_rtt));
+	add(x, "server_rtt_s", j_dist(&sm->handshake_server_rtt));
+	add(o, "handshake", x);
+	add(o, "rtt_s", j_dist(&sm->rtt));
+	add(o, "duration_s", j_dist(&sm->duration));
+	return o;
+}
+
+static json_object *
+j_findings(const struct finding *fl, size_t n)
+{
+	json_object *a = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		json_object *o = json_object_new_object();
+
+		add(o, "kind", json_object_new_string(fl[i].kind));
+		add(o, "host", json_object_new_string(fl[i].host));
+		add(o, "target", fl[i].target[0] ?
+		    json_object_new_string(fl[i].target) : NULL);
+		add(o, "count", j_u64(fl[i].count));
+		add(o, "peers", j_u64(fl[i].peers));
+		add(o, "first_ts", j_seconds(fl[i].first_ts));
+		add(o, "last_ts", j_seconds(fl[i].last_ts));
+		add(o, "explanation", json_object_new_string(fl[i].explanation));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static json_object *
+j_assertions(const struct report_options *opt)
+{
+	json_object *a = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < opt->nassertions; i++) {
+		const struct assertion *x = &opt->assertions[i];
+		json_object *o = json_object_new_object();
+
+		add(o, "expr", json_object_new_string(x->text));
+		add(o, "passed", json_object_new_boolean(x->passed));
+		add(o, "actual", x->have_actual ? j_double(x->actual, 6) : NULL);
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 void
 report_json_head(FILE *out, const struct analyzer *an,
-    const struct report_info *ri, const char *nl)
+    const struct report_info *ri, const char *nl,
+    const struct report_summary *sm, const struct finding *fl, size_t nf,
+    const struct report_options *opt)
 {
 	json_object *o = json_object_new_object();
 
@@ -369,4 +466,18 @@ report_json_head(FILE *out, const struct analyzer *an,
 	fprintf(out, ",%s\"capture\":", nl);
 	put(out, o);
 	json_object_put(o);
+	o = j_summary(sm);
+	fprintf(out, ",%s\"summary\":", nl);
+	put(out, o);
+	json_object_put(o);
+	o = j_findings(fl, nf);
+	fprintf(out, ",%s\"findings\":", nl);
+	put(out, o);
+	json_object_put(o);
+	if (opt->nassertions > 0) {
+		o = j_assertions(opt);
+		fprintf(out, ",%s\"assertions\":", nl);
+		put(out, o);
+		json_object_put(o);
+	}
 }

@@ -300,3 +300,46 @@ report_text_flow_long(FILE *out, const struct flow *f)
 	    a->c.observed_rto_max_ns != 0, b->c.observed_rto_max_ns,
 	    b->c.observed_rto_max_ns != 0);
 }
+
+void
+report_text_tail(FILE *out, const struct report_summary *sm,
+    const struct finding *fl, size_t nf, const struct report_options *opt)
+{
+	char t[64];
+	size_t i;
+
+	fprintf(out, "\nSummary\n  %" PRIu64 " flows (%" PRIu64 " tcp, %" PRIu64
+	    " udp), %" PRIu64 " retransmissions in %" PRIu64
+	    " data segments (rate %.6f)", sm->flows, sm->tcp_flows,
+	    sm->udp_flows, sm->retransmissions_total, sm->data_segments,
+	    summary_retransmission_rate(sm));
+	if (sm->handshake_rtt.samples)
+		fprintf(out, ", handshake RTT p50 %.3f ms p95 %.3f ms",
+		    (double)rtt_stats_percentile(&sm->handshake_rtt, 50) / 1e6,
+		    (double)rtt_stats_percentile(&sm->handshake_rtt, 95) / 1e6);
+	fputc('\n', out);
+	fprintf(out, "\nFindings\n");
+	if (nf == 0)
+		fprintf(out, "  none\n");
+	for (i = 0; i < nf; i++) {
+		format_time(fl[i].first_ts, t, sizeof t);
+		fprintf(out, "  %-10s %s%s%s  %" PRIu64 " flows from %s over "
+		    "%.3f s\n             %s\n", fl[i].kind, fl[i].host,
+		    fl[i].target[0] ? " -> " : "", fl[i].target, fl[i].count,
+		    t, (double)(fl[i].last_ts - fl[i].first_ts) / 1e9,
+		    fl[i].explanation);
+	}
+	if (opt->nassertions == 0)
+		return;
+	fprintf(out, "\nAssertions\n");
+	for (i = 0; i < opt->nassertions; i++) {
+		const struct assertion *a = &opt->assertions[i];
+
+		if (a->have_actual)
+			fprintf(out, "  %-6s %s (actual %.6g)\n",
+			    a->passed ? "pass" : "FAIL", a->text, a->actual);
+		else
+			fprintf(out, "  %-6s %s (no value: no samples)\n",
+			    a->passed ? "pass" : "FAIL", a->text);
+	}
+}
