@@ -137,7 +137,7 @@ usage(FILE *out)
 "                              fails (fields: transcope(1), ASSERTIONS)\n"
 "      --events FILE           write one line per analysis event to FILE\n"
 "                              ('-': standard output), NDJSON with --json\n"
-"  -q, --quiet                 no warnings on stderr\n"
+"  -q, --quiet                 no warnings and no progress on stderr\n"
 "      --rto-min SECONDS       RFC 6298 lower bound on RTO (default 1;\n"
 "                              Linux uses 0.2)\n"
 "      --clock-granularity S   RFC 6298 clock granularity G (default 0.001)\n"
@@ -259,6 +259,44 @@ drop_privileges(const char *user)
 	return 0;
 }
 
+/* Large files, stderr a terminal: bytes read, rate and time left. */
+struct progress {
+	bool		on;
+	uint64_t	start_ns;
+	uint64_t	last_ns;
+	bool		shown;
+};
+
+#define PROGRESS_EVERY	65536		/* packets between clock reads */
+
+static void
+progress_update(struct progress *pg, struct source *src, uint64_t packets)
+{
+	uint64_t now = now_ns(CLOCK_MONOTONIC), done, total;
+	double el, rate, eta;
+
+	if (now - pg->last_ns < 500000000ULL)
+		return;
+	pg->last_ns = now;
+	source_progress(src, &done, &total);
+	if (total == 0 || now - pg->start_ns < 1000000000ULL)
+		return;		/* nothing to measure, or about to finish */
+	el = (double)(now - pg->start_ns) / 1e9;
+	rate = (double)packets / el;
+	eta = done > 0 ? el * (double)(total - done) / (double)done : 0;
+	fprintf(stderr, "\rtranscope: %3.0f%%  %.1f of %.1f MB  %.2f M "
+	    "packets/s  ETA %.0f s   ", 100.0 * (double)done / (double)total,
+	    (double)done / 1e6, (double)total / 1e6, rate / 1e6, eta);
+	pg->shown = true;
+}
+
+static void
+progress_end(struct progress *pg)
+{
+	if (pg->shown)
+		fputs("\r\033[K", stderr);	/* clear the line */
+}
+
 static char *
 join_args(char **argv, int argc)
 {
@@ -343,6 +381,7 @@ main(int argc, char **argv)
 	struct report_options ropt;
 	struct event_log evlog = { NULL, false };
 	const char *eventspath = NULL;
+	struct progress pg = { false, 0, 0, false };
 	char aerr[512];
 	int nfiles = 0, ch, i, rc, status = 0;
 
@@ -624,6 +663,10 @@ main(int argc, char **argv)
 		if (duration_ns)
 			deadline = now_ns(CLOCK_MONOTONIC) + duration_ns;
 	}
+	if (!source_is_live(src) && !quiet && isatty(STDERR_FILENO)) {
+		pg.on = true;
+		pg.start_ns = pg.last_ns = now_ns(CLOCK_MONOTONIC);
+	}
 	if (interval_ns) {
 		next_report = now_ns(CLOCK_MONOTONIC) + interval_ns;
 		interval_start = now_ns(CLOCK_REALTIME);
@@ -647,6 +690,8 @@ main(int argc, char **argv)
 			analyzer_frame(&an, &fr);
 			if (count_limit && ++packets >= count_limit)
 				break;
+			if (pg.on && an.stats.packets % PROGRESS_EVERY == 0)
+				progress_update(&pg, src, an.stats.packets);
 		}
 		if (!deadline && !next_report)
 			continue;
@@ -675,6 +720,7 @@ main(int argc, char **argv)
 			next_report += interval_ns;
 		}
 	}
+	progress_end(&pg);
 	memset(&ri, 0, sizeof ri);
 	if (source_is_live(src)) {
 		ri.interface = lo.device;

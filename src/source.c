@@ -10,6 +10,7 @@
 
 #include <pcap/pcap.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,8 @@ struct source_file {
 	int		 pending;	/* a frame is waiting in hdr/data */
 	struct pcap_pkthdr *hdr;
 	const u_char	*data;
+	uint64_t	 size;		/* file size, 0 if unknown (a pipe) */
+	uint64_t	 read;		/* bytes read when it ended */
 };
 
 struct source {
@@ -52,6 +55,7 @@ ts_to_ns(const struct timeval *tv)
 static void
 source_file_close(struct source_file *sf)
 {
+	sf->read = sf->size;
 	if (sf->pcap != NULL)
 		pcap_close(sf->pcap);
 	sf->pcap = NULL;
@@ -93,6 +97,12 @@ source_open_files(char *const *paths, int npaths, const char *filter,
 			return NULL;
 		}
 		sf->dlt = pcap_datalink(sf->pcap);
+		{
+			struct stat sb;
+
+			if (stat(paths[i], &sb) == 0 && S_ISREG(sb.st_mode))
+				sf->size = (uint64_t)sb.st_size;
+		}
 		if (filter != NULL && set_filter(sf->pcap, paths[i], filter,
 		    errbuf, st) != 0) {
 			source_close(s);
@@ -253,6 +263,26 @@ source_drops(struct source *s, uint64_t *kernel, uint64_t *iface)
 	*kernel = ps.ps_drop;
 	*iface = ps.ps_ifdrop;
 	return 0;
+}
+
+void
+source_progress(struct source *s, uint64_t *done, uint64_t *total)
+{
+	int i;
+
+	*done = *total = 0;
+	for (i = 0; i < s->nfiles; i++) {
+		struct source_file *sf = &s->files[i];
+		FILE *fp;
+		long off;
+
+		*total += sf->size;
+		if (sf->pcap != NULL && !s->live &&
+		    (fp = pcap_file(sf->pcap)) != NULL && (off = ftell(fp)) > 0)
+			*done += (uint64_t)off;
+		else
+			*done += sf->read;
+	}
 }
 
 int

@@ -72,6 +72,10 @@ int		 source_drops(struct source *, uint64_t *kernel,
 		    uint64_t *iface);
 int		 source_is_live(const struct source *);
 
+/* Offline: bytes of the input files read so far, and their total size. */
+void		 source_progress(struct source *, uint64_t *done,
+		    uint64_t *total);
+
 /* Print the capture interfaces, as tcpdump -D does.  -1 on error. */
 int		 source_list_interfaces(FILE *, char *errbuf);
 
