@@ -192,6 +192,8 @@ decode_tcp(struct decoder *d, size_t l4len)
 	if (hlen > 20)
 		decode_tcp_options(p + 20, optcap - 20, optcap < hlen,
 		    &pkt->tcp_opt);
+	if (optcap < hlen)		/* the capture cut the option area */
+		pkt->tcp_opt.truncated = 1;
 	if (pkt->tcp_opt.truncated)
 		packet_set_anomaly(pkt, PA_TCP_OPTIONS_TRUNCATED);
 	if (pkt->tcp_opt.malformed)
@@ -263,8 +265,16 @@ decode_ipv4(struct decoder *d)
 		packet_set_anomaly(pkt, PA_IP_LENGTH_ZERO);
 		total = wire;
 	}
-	if (total < ihl || total > wire)
+	if (total < ihl)
 		return undecoded(d, DR_BAD_IPV4_LENGTH);
+	if (total > wire) {
+		/*
+		 * More than the frame's length: old capture tools wrote the
+		 * captured length as the wire length.  Trust the IP header for
+		 * the sequence space, as for any snaplen cut, and count it.
+		 */
+		packet_set_anomaly(pkt, PA_IP_LENGTH_OVER_FRAME);
+	}
 	if (!cur_need(&d->c, ihl))
 		return undecoded(d, DR_TRUNCATED_IPV4);
 
@@ -312,7 +322,7 @@ decode_ipv6(struct decoder *d)
 		plen = wire - 40;
 	}
 	if (40 + plen > wire)
-		return undecoded(d, DR_BAD_IPV6_LENGTH);
+		packet_set_anomaly(pkt, PA_IP_LENGTH_OVER_FRAME);
 
 	pkt->ip_version = 6;
 	pkt->ip_ecn = (uint8_t)((be16(p) >> 4) & 0x03);
@@ -325,10 +335,14 @@ decode_ipv6(struct decoder *d)
 	cur_limit(&d->c, 40 + plen);
 	cur_skip(&d->c, 40);
 
-	for (i = 0; i < DECODE_MAX_IPV6_EXT; i++) {
+	/* Up to DECODE_MAX_IPV6_EXT extension headers, then the transport. */
+	for (i = 0; ; i++) {
 		size_t hlen;
 
 		p = d->c.p;
+		if (i == DECODE_MAX_IPV6_EXT && (nh == 0 || nh == 43 ||
+		    nh == 60 || nh == 135 || nh == 51 || nh == 44))
+			return undecoded(d, DR_IPV6_EXT_TOO_MANY);
 		switch (nh) {
 		case 0:		/* hop-by-hop options */
 		case 43:	/* routing */
@@ -372,7 +386,6 @@ decode_ipv6(struct decoder *d)
 		cur_skip(&d->c, hlen);
 		plen -= hlen;
 	}
-	return undecoded(d, DR_IPV6_EXT_TOO_MANY);
 }
 
 /* Dispatch on the version nibble, for links that carry bare IP. */

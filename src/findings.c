@@ -430,7 +430,8 @@ findings_finish(struct findings *fs, size_t *n)
 		    "injection", x->host, (unsigned long long)e->resets,
 		    (double)(e->last_ts - e->first_ts) / 1e9);
 	}
-	qsort(fs->list, fs->nlist, sizeof *fs->list, finding_cmp);
+	if (fs->nlist > 1)
+		qsort(fs->list, fs->nlist, sizeof *fs->list, finding_cmp);
 	*n = fs->nlist;
 	return fs->list;
 }

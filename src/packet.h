@@ -61,6 +61,7 @@ enum decode_reason { DECODE_REASONS(X_ENUM) DR_MAX };
 #define PACKET_ANOMALIES(X)						\
 	X(PA_IP_LENGTH_ZERO,		"ip_length_zero_tso")		\
 	X(PA_CAPLEN_OVER_LEN,		"caplen_over_wire_length")	\
+	X(PA_IP_LENGTH_OVER_FRAME,	"ip_length_over_frame")		\
 	X(PA_TCP_OPTIONS_TRUNCATED,	"tcp_options_truncated")	\
 	X(PA_BAD_TCP_OPTION,		"bad_tcp_option")		\
 	X(PA_UDP_LENGTH_MISMATCH,	"udp_length_mismatch")		\

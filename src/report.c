@@ -304,8 +304,9 @@ report_sink_write(struct report_sink *rs, FILE *out,
 		errno = rs->error ? rs->error : errno;
 		return -1;
 	}
-	qsort(rs->entries, rs->n, sizeof *rs->entries,
-	    rs->opt.sort != SORT_NONE ? entry_cmp_key : entry_cmp);
+	if (rs->n > 1)		/* qsort(NULL, 0, ...) is undefined */
+		qsort(rs->entries, rs->n, sizeof *rs->entries,
+		    rs->opt.sort != SORT_NONE ? entry_cmp_key : entry_cmp);
 	if (rs->opt.top != 0 && rs->n > rs->opt.top)
 		rs->n = rs->opt.top;
 	fl = findings_finish(rs->findings, &nf);

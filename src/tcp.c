@@ -25,6 +25,8 @@
 
 /* Two copies of one packet closer than this with no IP ID to compare. */
 #define DUP_WINDOW_NS	(2 * NS_PER_MS)
+/* ... and with the same IPv4 ID: no stack resends that fast. */
+#define DUP_ID_WINDOW_NS	(50 * NS_PER_MS)
 
 void
 tcp_config_default(struct tcp_config *cfg)
@@ -163,7 +165,9 @@ endpoint_update(struct tcp_conn *c, const struct packet *pkt, enum flow_dir d)
 	uint8_t fl = pkt->tcp_flags;
 
 	if (fl & TH_RST) {
-		D->ep_state = EP_RESET;
+		/* After its own FIN a side has closed; Zeek keeps it so (SF). */
+		if (D->ep_state != EP_CLOSED)
+			D->ep_state = EP_RESET;
 		return;
 	}
 	if (D->ep_state == EP_RESET)
@@ -253,18 +257,14 @@ tcp_conn_is_reuse(const struct tcp_conn *c, const struct packet *pkt,
     enum flow_dir d)
 {
 	const struct tcp_dir *D = &c->dir[d];
-	bool closed, only_syns;
 
 	if ((pkt->tcp_flags & (TH_SYN | TH_ACK | TH_RST)) != TH_SYN)
 		return false;
-	if (D->isn_set && pkt->tcp_seq == D->isn)
-		return false;			/* a retransmitted SYN */
-	closed = c->first_rst_dir >= 0 ||
-	    (c->dir[0].fin_seen && c->dir[1].fin_seen);
-	only_syns = !c->handshake_complete &&
-	    c->dir[0].c.data_segments == 0 && c->dir[1].c.data_segments == 0 &&
-	    c->dir[!d].ep_state != EP_ESTABLISHED;
-	return closed || (only_syns && D->isn_set);
+	/*
+	 * A resent SYN keeps its ISN; a SYN with another one belongs to a new
+	 * connection, whether or not the capture saw the old one close.
+	 */
+	return D->isn_set && pkt->tcp_seq != D->isn;
 }
 
 /* ---- helpers on the unacknowledged-segment ring ---- */
@@ -441,11 +441,15 @@ is_network_duplicate(const struct tcp_dir *D, const struct packet *pkt,
 		if (pkt->tcp_opt.has_timestamp &&
 		    r->tsval != pkt->tcp_opt.ts_val)
 			continue;
-		/* An IPv4 ID tells a copy from a resend outright. */
+		/*
+		 * An IPv4 ID tells a copy from a resend, if close in time
+		 * (some stacks resend with the same ID); without one, only an
+		 * immediate, near-instant copy counts.
+		 */
 		if (pkt->ip_version == 4 && pkt->ip_id != 0)
-			return r->ip_id == pkt->ip_id;
-		/* Without one, only an immediate, near-instant copy counts. */
-		return i == 0 && pkt->ts_ns - D->last_send_ts < DUP_WINDOW_NS;
+			return r->ip_id == pkt->ip_id &&
+			    pkt->ts_ns - r->ts < DUP_ID_WINDOW_NS;
+		return i == 0 && pkt->ts_ns - r->ts < DUP_WINDOW_NS;
 	}
 	return false;
 }
@@ -462,6 +466,7 @@ recent_record(struct tcp_dir *D, const struct packet *pkt, uint32_t seglen)
 	r->tsval = pkt->tcp_opt.ts_val;
 	r->window = pkt->tcp_window;
 	r->flags = pkt->tcp_flags;
+	r->ts = pkt->ts_ns;
 	r->valid = 1;
 	D->recent_pos = (uint8_t)((D->recent_pos + 1) % TCP_RECENT);
 }
@@ -630,10 +635,6 @@ tcp_data(struct tcp_conn *c, const struct tcp_config *cfg,
 		D->fin_seen = 1;
 		D->fin_seq = seq + paylen;
 	}
-	if (paylen > 0)
-		D->c.data_segments++;
-	else if (seglen == 0 && (fl & TH_ACK))
-		D->c.pure_acks++;
 	tsval_record(D, pkt);
 
 	/* A keep-alive (or zero-window probe) re-sends the byte before snd.nxt. */
@@ -645,8 +646,12 @@ tcp_data(struct tcp_conn *c, const struct tcp_config *cfg,
 			D->c.zero_window_probes++;
 		else
 			D->c.keep_alives++;
-		return;
+		return;		/* never data: not a data segment either */
 	}
+	if (paylen > 0)
+		D->c.data_segments++;
+	else if (seglen == 0 && (fl & TH_ACK))
+		D->c.pure_acks++;
 	if (seglen == 0)
 		return;
 	end = seq + seglen;
@@ -712,17 +717,33 @@ ack_advance(struct tcp_dir *D, const struct tcp_config *cfg,
 {
 	uint64_t ts = pkt->ts_ns;
 
-	/* Karn: a sample only from the segment this ACK ends at, if sent once. */
+	/*
+	 * A sample from the segment this ACK ends at; none (Karn) if any
+	 * byte the ACK newly covers was sent twice: the ACK may have been
+	 * released by that resend filling a hole (Linux's
+	 * tcp_clean_rtx_queue() rule).  Wireshark's ack_rtt only checks the
+	 * segment itself: see doc/analysis.md for the difference.
+	 */
+	uint64_t sample = 0;
+	bool resent = false, matched = false;
+
 	while (D->seg_count > 0) {
 		struct tcp_seg_rec *r = seg_at(D, 0);
 
-		if (seq_gt(r->end, ack))
+		if (seq_gt(r->end, ack)) {
+			resent |= r->retransmitted && seq_lt(r->seq, ack);
 			break;
-		if (r->end == ack && !r->retransmitted && ts >= r->first_ts)
-			rtt_sample(D, cfg, ts - r->first_ts);
+		}
+		resent |= r->retransmitted;
+		if (r->end == ack && ts >= r->first_ts) {
+			matched = true;
+			sample = ts - r->first_ts;
+		}
 		D->seg_head = (D->seg_head + 1) & (D->seg_cap - 1);
 		D->seg_count--;
 	}
+	if (matched && !resent)
+		rtt_sample(D, cfg, sample);
 	if (pkt->tcp_opt.has_timestamp && pkt->tcp_opt.ts_ecr != 0) {
 		int i;
 
@@ -950,6 +971,8 @@ tcp_conn_packet(struct tcp_conn *c, const struct tcp_config *cfg,
 	}
 	if (fl & TH_SYN)
 		D->c.syns++;
+	else
+		c->non_syn_seen = 1;
 	if (fl & TH_FIN)
 		D->c.fins++;
 	if (fl & TH_RST) {
@@ -985,8 +1008,7 @@ tcp_conn_timeout_class(const struct tcp_conn *c)
 {
 	if (c->first_rst_dir >= 0 || (c->dir[0].fin_seen && c->dir[1].fin_seen))
 		return FTC_CLOSED;
-	if (c->handshake_complete || c->dir[0].c.data_segments ||
-	    c->dir[1].c.data_segments)
+	if (c->handshake_complete || c->non_syn_seen)
 		return FTC_ESTABLISHED;
 	return FTC_EMBRYONIC;
 }

@@ -189,6 +189,7 @@ struct tcp_dir {
 		uint32_t seq, len, ack, ip_id, tsval;
 		uint16_t window;
 		uint8_t	 flags, valid;
+		uint64_t ts;
 	}		recent[TCP_RECENT];
 
 	/* Unacknowledged transmissions, oldest first (a ring). */
@@ -226,6 +227,8 @@ struct tcp_conn {
 	uint64_t	syn_ts;		/* last SYN before the SYN-ACK */
 	uint64_t	synack_ts;	/* last SYN-ACK before the ACK */
 	uint64_t	handshake_ack_ts;
+
+	uint8_t		non_syn_seen;	/* a packet without SYN went by */
 
 	/* Teardown. */
 	int8_t		first_fin_dir;	/* -1: none */

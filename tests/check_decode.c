@@ -1,0 +1,1155 @@
+/*
+ * The dissector chain (decode.c) on hand-built frames: every link layer,
+ * VLAN/QinQ/MPLS/PPPoE, IPv4 options and fragments, IPv6 extension headers,
+ * TCP options, UDP, and frames that are truncated by snaplen or whose header
+ * fields lie.  Every frame is decoded from a malloc'd copy of exactly caplen
+ * bytes, so a sanitizer build catches any read past the capture.
+ */
+#include "config.h"
+
+#include <pcap/pcap.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
+#include "pktbuild.h"
+#include "suites.h"
+
+#define BUFSZ	2048
+
+/* Decode the first caplen bytes of buf from an exact-size heap copy. */
+static enum pkt_kind
+decode_exact(int dlt, const uint8_t *buf, uint32_t caplen, uint32_t wirelen,
+    struct packet *pkt)
+{
+	uint8_t *copy = malloc(caplen > 0 ? caplen : 1);
+	enum pkt_kind k;
+
+	ck_assert_ptr_nonnull(copy);
+	memcpy(copy, buf, caplen);
+	memset(pkt, 0xa5, sizeof *pkt);		/* decode must overwrite */
+	pkt->ts_ns = 77;
+	pkt->number = 5;
+	k = decode_packet(dlt, copy, caplen, wirelen, pkt);
+	free(copy);
+	ck_assert_int_eq(k, pkt->kind);
+	ck_assert_uint_eq(pkt->ts_ns, 77);
+	ck_assert_uint_eq(pkt->number, 5);
+	return k;
+}
+
+/* Build s and decode all of it. */
+static enum pkt_kind
+decode_spec(const struct pb_spec *s, struct packet *pkt)
+{
+	uint8_t buf[BUFSZ];
+	size_t len = pb_build(s, buf, sizeof buf, NULL);
+
+	return decode_exact(pb_dlt(s->link), buf, (uint32_t)len,
+	    (uint32_t)len, pkt);
+}
+
+static int
+has_anomaly(const struct packet *pkt, enum packet_anomaly a)
+{
+	return (pkt->anomalies & (1u << a)) != 0;
+}
+
+/* The spec's TCP segment came out right (ports, numbers, payload). */
+static void
+check_tcp4(const struct pb_spec *s, const struct packet *pkt)
+{
+	ck_assert_int_eq(pkt->kind, PK_TCP);
+	ck_assert_int_eq(pkt->reason, DR_NONE);
+	ck_assert_uint_eq(pkt->ip_version, s->ipv6 ? 6 : 4);
+	ck_assert_uint_eq(pkt->ip_proto, 6);
+	ck_assert_mem_eq(pkt->src, s->src, s->ipv6 ? 16 : 4);
+	ck_assert_mem_eq(pkt->dst, s->dst, s->ipv6 ? 16 : 4);
+	ck_assert_uint_eq(pkt->sport, s->sport);
+	ck_assert_uint_eq(pkt->dport, s->dport);
+	ck_assert_uint_eq(pkt->tcp_seq, s->seq);
+	ck_assert_uint_eq(pkt->tcp_ack, s->ack);
+	ck_assert_uint_eq(pkt->tcp_flags, s->flags);
+	ck_assert_uint_eq(pkt->payload_len, s->payload_len);
+}
+
+START_TEST(test_eth_ipv4_tcp_options)
+{
+	struct pb_spec s;
+	struct packet pkt;
+	uint8_t buf[BUFSZ];
+	size_t len;
+	struct pb_offsets off;
+
+	pb_spec_tcp4(&s);
+	s.flags = TH_SYN | TH_ACK | TH_ECE;
+	s.seq = 0xdeadbeef;
+	s.ack = 0x01020304;
+	s.window = 29200;
+	s.ttl = 57;
+	s.ip_id = 0xbeef;
+	s.opt.has_mss = 1;
+	s.opt.mss = 1460;
+	s.opt.sack_permitted = 1;
+	s.opt.has_timestamp = 1;
+	s.opt.ts_val = 0x11223344;
+	s.opt.ts_ecr = 0x55667788;
+	s.opt.has_wscale = 1;
+	s.opt.wscale = 7;
+	s.payload_len = 100;
+	len = pb_build(&s, buf, sizeof buf, &off);
+	ck_assert_uint_eq(len, 14 + 20 + 40 + 100);
+	ck_assert_uint_eq(off.l4, 34);
+	buf[off.l3 + 1] = 0x02;			/* ECT(0) */
+
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, (uint32_t)len,
+	    (uint32_t)len, &pkt), PK_TCP);
+	check_tcp4(&s, &pkt);
+	ck_assert_uint_eq(pkt.caplen, len);
+	ck_assert_uint_eq(pkt.wirelen, len);
+	ck_assert_uint_eq(pkt.anomalies, 0);
+	ck_assert_uint_eq(pkt.ip_len, 160);
+	ck_assert_uint_eq(pkt.ip_ttl, 57);
+	ck_assert_uint_eq(pkt.ip_id, 0xbeef);
+	ck_assert_uint_eq(pkt.ip_ecn, 2);
+	ck_assert_uint_eq(pkt.tcp_window, 29200);
+	ck_assert_uint_eq(pkt.tcp_urgent, 0);
+	ck_assert(pkt.tcp_opt.has_mss);
+	ck_assert_uint_eq(pkt.tcp_opt.mss, 1460);
+	ck_assert(pkt.tcp_opt.sack_permitted);
+	ck_assert(pkt.tcp_opt.has_timestamp);
+	ck_assert_uint_eq(pkt.tcp_opt.ts_val, 0x11223344);
+	ck_assert_uint_eq(pkt.tcp_opt.ts_ecr, 0x55667788);
+	ck_assert(pkt.tcp_opt.has_wscale);
+	ck_assert_uint_eq(pkt.tcp_opt.wscale, 7);
+	ck_assert_uint_eq(pkt.tcp_opt.sack_blocks, 0);
+	ck_assert(!pkt.tcp_opt.truncated);
+	ck_assert(!pkt.tcp_opt.malformed);
+}
+END_TEST
+
+START_TEST(test_vlan)
+{
+	struct pb_spec s;
+	struct packet pkt;
+	int n;
+
+	pb_spec_tcp4(&s);
+	s.payload_len = 10;
+	s.nvlan = 1;
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_TCP);
+	check_tcp4(&s, &pkt);
+
+	/* QinQ: an 802.1ad outer tag, then an 802.1Q one. */
+	s.nvlan = 2;
+	s.vlan_tpid[0] = 0x88a8;
+	s.vlan_tpid[1] = 0x8100;
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_TCP);
+	check_tcp4(&s, &pkt);
+
+	/* The old QinQ types too, over IPv6. */
+	pb_spec_tcp6(&s);
+	s.nvlan = 2;
+	s.vlan_tpid[0] = 0x9100;
+	s.vlan_tpid[1] = 0x9200;
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_TCP);
+	check_tcp4(&s, &pkt);
+
+	/* Up to DECODE_MAX_VLAN_TAGS tags decode; one more does not. */
+	pb_spec_tcp4(&s);
+	for (n = 1; n <= DECODE_MAX_VLAN_TAGS; n++) {
+		s.nvlan = n;
+		ck_assert_int_eq(decode_spec(&s, &pkt), PK_TCP);
+		check_tcp4(&s, &pkt);
+	}
+	s.nvlan = DECODE_MAX_VLAN_TAGS + 1;
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_UNDECODED);
+	ck_assert_int_eq(pkt.reason, DR_VLAN_TOO_DEEP);
+	s.nvlan = PB_MAX_VLAN;
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_UNDECODED);
+	ck_assert_int_eq(pkt.reason, DR_VLAN_TOO_DEEP);
+}
+END_TEST
+
+START_TEST(test_vlan_truncated)
+{
+	struct pb_spec s;
+	struct packet pkt;
+	uint8_t buf[BUFSZ];
+	size_t len;
+
+	pb_spec_tcp4(&s);
+	s.nvlan = 1;
+	len = pb_build(&s, buf, sizeof buf, NULL);
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, 16, (uint32_t)len,
+	    &pkt), PK_UNDECODED);
+	ck_assert_int_eq(pkt.reason, DR_TRUNCATED_LINK);
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, 13, (uint32_t)len,
+	    &pkt), PK_UNDECODED);
+	ck_assert_int_eq(pkt.reason, DR_TRUNCATED_LINK);
+}
+END_TEST
+
+START_TEST(test_mpls)
+{
+	struct pb_spec s;
+	struct packet pkt;
+
+	pb_spec_tcp4(&s);
+	s.payload_len = 33;
+	s.nmpls = 2;
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_TCP);
+	check_tcp4(&s, &pkt);
+
+	pb_spec_tcp6(&s);
+	s.nvlan = 1;
+	s.nmpls = 3;
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_TCP);
+	check_tcp4(&s, &pkt);
+
+	pb_spec_tcp4(&s);
+	s.nmpls = DECODE_MAX_MPLS_LABELS;
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_TCP);
+	s.nmpls = DECODE_MAX_MPLS_LABELS + 1;
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_UNDECODED);
+	ck_assert_int_eq(pkt.reason, DR_MPLS_TOO_DEEP);
+}
+END_TEST
+
+START_TEST(test_sll)
+{
+	struct pb_spec s;
+	struct packet pkt;
+
+	pb_spec_tcp4(&s);
+	s.payload_len = 5;
+	s.link = PB_SLL;
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_TCP);
+	check_tcp4(&s, &pkt);
+	s.link = PB_SLL2;
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_TCP);
+	check_tcp4(&s, &pkt);
+	s.nvlan = 1;
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_TCP);
+	check_tcp4(&s, &pkt);
+
+	pb_spec_tcp6(&s);
+	s.link = PB_SLL;
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_TCP);
+	check_tcp4(&s, &pkt);
+	s.link = PB_SLL2;
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_TCP);
+	check_tcp4(&s, &pkt);
+}
+END_TEST
+
+START_TEST(test_raw_ip)
+{
+	struct pb_spec s;
+	struct packet pkt;
+
+	pb_spec_tcp4(&s);
+	s.link = PB_RAW;
+	s.payload_len = 7;
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_TCP);
+	check_tcp4(&s, &pkt);
+	pb_spec_tcp6(&s);
+	s.link = PB_RAW;
+	s.payload_len = 7;
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_TCP);
+	check_tcp4(&s, &pkt);
+	ck_assert_uint_eq(pkt.ip_len, 40 + 20 + 7);
+
+	/* The other raw-IP link types. */
+	{
+		uint8_t buf[BUFSZ];
+		size_t len = pb_build(&s, buf, sizeof buf, NULL);
+
+		ck_assert_int_eq(decode_exact(101, buf, (uint32_t)len,
+		    (uint32_t)len, &pkt), PK_TCP);
+		ck_assert_int_eq(decode_exact(229, buf, (uint32_t)len,
+		    (uint32_t)len, &pkt), PK_TCP);
+		/* Not IP at all. */
+		buf[0] = 0x50;
+		ck_assert_int_eq(decode_exact(DLT_RAW, buf, (uint32_t)len,
+		    (uint32_t)len, &pkt), PK_UNDECODED);
+		ck_assert_int_eq(pkt.reason, DR_BAD_IP_VERSION);
+		ck_assert_int_eq(decode_exact(DLT_RAW, buf, 0, (uint32_t)len,
+		    &pkt), PK_UNDECODED);
+		ck_assert_int_eq(pkt.reason, DR_TRUNCATED_LINK);
+	}
+}
+END_TEST
+
+START_TEST(test_loopback)
+{
+	static const enum pb_link links[] = { PB_NULL_LE, PB_NULL_BE, PB_LOOP };
+	struct pb_spec s;
+	struct packet pkt;
+	size_t i;
+
+	for (i = 0; i < sizeof links / sizeof links[0]; i++) {
+		pb_spec_tcp4(&s);
+		s.link = links[i];
+		s.payload_len = 3;
+		ck_assert_int_eq(decode_spec(&s, &pkt), PK_TCP);
+		check_tcp4(&s, &pkt);
+		pb_spec_tcp6(&s);
+		s.link = links[i];
+		ck_assert_int_eq(decode_spec(&s, &pkt), PK_TCP);
+		check_tcp4(&s, &pkt);
+	}
+	/* An unknown address family is not IP. */
+	{
+		uint8_t buf[BUFSZ];
+		size_t len;
+
+		pb_spec_tcp4(&s);
+		s.link = PB_LOOP;
+		len = pb_build(&s, buf, sizeof buf, NULL);
+		buf[3] = 99;
+		ck_assert_int_eq(decode_exact(DLT_LOOP, buf, (uint32_t)len,
+		    (uint32_t)len, &pkt), PK_NON_IP);
+		ck_assert_int_eq(decode_exact(DLT_NULL, buf, 3, (uint32_t)len,
+		    &pkt), PK_UNDECODED);
+		ck_assert_int_eq(pkt.reason, DR_TRUNCATED_LINK);
+	}
+}
+END_TEST
+
+START_TEST(test_pppoe)
+{
+	struct pb_spec s;
+	struct packet pkt;
+
+	pb_spec_tcp4(&s);
+	s.pppoe = 1;
+	s.payload_len = 20;
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_TCP);
+	check_tcp4(&s, &pkt);
+	pb_spec_tcp6(&s);
+	s.pppoe = 1;
+	s.nvlan = 1;
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_TCP);
+	check_tcp4(&s, &pkt);
+}
+END_TEST
+
+START_TEST(test_unknown_link_and_non_ip)
+{
+	struct pb_spec s;
+	struct packet pkt;
+	uint8_t buf[BUFSZ];
+	size_t len;
+
+	pb_spec_tcp4(&s);
+	len = pb_build(&s, buf, sizeof buf, NULL);
+	ck_assert_int_eq(decode_exact(9999, buf, (uint32_t)len, (uint32_t)len,
+	    &pkt), PK_UNDECODED);
+	ck_assert_int_eq(pkt.reason, DR_UNKNOWN_LINK_TYPE);
+	ck_assert(!decode_link_type_supported(9999));
+	ck_assert(decode_link_type_supported(DLT_EN10MB));
+	ck_assert(decode_link_type_supported(DLT_LINUX_SLL));
+
+	/* ARP */
+	buf[12] = 0x08;
+	buf[13] = 0x06;
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, (uint32_t)len,
+	    (uint32_t)len, &pkt), PK_NON_IP);
+	/* Ethernet shorter than its header. */
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, 13, (uint32_t)len,
+	    &pkt), PK_UNDECODED);
+	ck_assert_int_eq(pkt.reason, DR_TRUNCATED_LINK);
+	/* The Ethertype says IPv4, the header says 6. */
+	buf[12] = 0x08;
+	buf[13] = 0x00;
+	buf[14] = 0x65;
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, (uint32_t)len,
+	    (uint32_t)len, &pkt), PK_UNDECODED);
+	ck_assert_int_eq(pkt.reason, DR_BAD_IP_VERSION);
+}
+END_TEST
+
+START_TEST(test_ipv4_options)
+{
+	struct pb_spec s;
+	struct packet pkt;
+
+	pb_spec_tcp4(&s);
+	s.ip4_opt_len = 4;			/* IHL 6 */
+	s.payload_len = 50;
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_TCP);
+	check_tcp4(&s, &pkt);
+	ck_assert_uint_eq(pkt.ip_len, 24 + 20 + 50);
+	s.ip4_opt_len = 40;			/* IHL 15 */
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_TCP);
+	check_tcp4(&s, &pkt);
+}
+END_TEST
+
+START_TEST(test_ipv4_lying)
+{
+	struct pb_spec s;
+	struct packet pkt;
+	struct pb_offsets off;
+	uint8_t buf[BUFSZ];
+	size_t len;
+	uint32_t l;
+
+	pb_spec_tcp4(&s);
+	s.payload_len = 30;
+	len = pb_build(&s, buf, sizeof buf, &off);
+	l = (uint32_t)len;
+
+	/* IHL below 5. */
+	buf[off.l3] = 0x44;
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, l, l, &pkt),
+	    PK_UNDECODED);
+	ck_assert_int_eq(pkt.reason, DR_BAD_IPV4_IHL);
+	buf[off.l3] = 0x40;
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, l, l, &pkt),
+	    PK_UNDECODED);
+	ck_assert_int_eq(pkt.reason, DR_BAD_IPV4_IHL);
+	buf[off.l3] = 0x45;
+
+	/*
+	 * Total length beyond the frame: old tools wrote caplen as the wire
+	 * length, so this decodes as a cut frame, with the anomaly counted
+	 * and the segment length from the IP header.
+	 */
+	buf[off.l3 + 2] = 0;
+	buf[off.l3 + 3] = (uint8_t)(len - off.l3 + 1);
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, l, l, &pkt), PK_TCP);
+	ck_assert(has_anomaly(&pkt, PA_IP_LENGTH_OVER_FRAME));
+	ck_assert_uint_eq(pkt.ip_len, len - off.l3 + 1);
+	/* Total length below the header. */
+	buf[off.l3 + 3] = 19;
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, l, l, &pkt),
+	    PK_UNDECODED);
+	ck_assert_int_eq(pkt.reason, DR_BAD_IPV4_LENGTH);
+
+	/* Total length 0 (TSO): the frame decides, and it is noted. */
+	buf[off.l3 + 3] = 0;
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, l, l, &pkt), PK_TCP);
+	ck_assert(has_anomaly(&pkt, PA_IP_LENGTH_ZERO));
+	ck_assert_uint_eq(pkt.ip_len, len - off.l3);
+	ck_assert_uint_eq(pkt.payload_len, 30);
+	/* ... also when snaplen cut the frame: the wire length counts. */
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, 60, l, &pkt), PK_TCP);
+	ck_assert(has_anomaly(&pkt, PA_IP_LENGTH_ZERO));
+	ck_assert_uint_eq(pkt.payload_len, 30);
+
+	/* A header shorter than its IHL, cut by snaplen. */
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, (uint32_t)off.l3 + 19,
+	    l, &pkt), PK_UNDECODED);
+	ck_assert_int_eq(pkt.reason, DR_TRUNCATED_IPV4);
+}
+END_TEST
+
+START_TEST(test_ethernet_padding)
+{
+	struct pb_spec s;
+	struct packet pkt;
+
+	pb_spec_tcp4(&s);
+	s.payload_len = 0;
+	s.eth_pad = 6;				/* 54 -> the 60-byte minimum */
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_TCP);
+	check_tcp4(&s, &pkt);
+	ck_assert_uint_eq(pkt.payload_len, 0);
+	ck_assert_uint_eq(pkt.ip_len, 40);
+	ck_assert_uint_eq(pkt.caplen, 60);
+
+	pb_spec_tcp6(&s);
+	s.payload_len = 2;
+	s.eth_pad = 30;
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_TCP);
+	ck_assert_uint_eq(pkt.payload_len, 2);
+
+	/* UDP too: no length mismatch from the padding. */
+	pb_spec_tcp4(&s);
+	s.proto = 17;
+	s.payload_len = 1;
+	s.eth_pad = 9;
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_UDP);
+	ck_assert_uint_eq(pkt.payload_len, 1);
+	ck_assert_uint_eq(pkt.anomalies, 0);
+}
+END_TEST
+
+START_TEST(test_ipv4_fragments)
+{
+	struct pb_spec s;
+	struct packet pkt;
+
+	/* A non-first fragment whose bytes look like a TCP header. */
+	pb_spec_tcp4(&s);
+	s.payload_len = 40;
+	s.frag = 0x2000 | 185;		/* MF, offset 1480 */
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_FRAGMENT);
+	ck_assert_uint_eq(pkt.ip_proto, 6);
+	ck_assert_uint_eq(pkt.ip_version, 4);
+	ck_assert_uint_eq(pkt.sport, 0);
+	ck_assert_uint_eq(pkt.dport, 0);
+	ck_assert_uint_eq(pkt.tcp_seq, 0);
+	s.frag = 185;			/* the last fragment */
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_FRAGMENT);
+
+	/* The first fragment carries the header: decoded, and noted. */
+	s.frag = 0x2000;
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_TCP);
+	check_tcp4(&s, &pkt);
+	ck_assert(has_anomaly(&pkt, PA_FIRST_FRAGMENT));
+
+	/* DF is not fragmentation. */
+	s.frag = 0x4000;
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_TCP);
+	ck_assert_uint_eq(pkt.anomalies, 0);
+
+	/* A first UDP fragment: its UDP length covers all fragments. */
+	s.proto = 17;
+	s.frag = 0x2000;
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_UDP);
+	ck_assert(has_anomaly(&pkt, PA_FIRST_FRAGMENT));
+	ck_assert(!has_anomaly(&pkt, PA_UDP_LENGTH_MISMATCH));
+}
+END_TEST
+
+START_TEST(test_ipv6_ext_chain)
+{
+	struct pb_spec s;
+	struct packet pkt;
+
+	pb_spec_tcp6(&s);
+	s.payload_len = 64;
+	s.next = 3;
+	s.ext[0].type = 0;		/* hop-by-hop, 8 bytes */
+	s.ext[1].type = 60;		/* destination options, 16 bytes */
+	s.ext[1].len = 1;
+	s.ext[2].type = 43;		/* routing, 8 bytes */
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_TCP);
+	check_tcp4(&s, &pkt);
+	ck_assert_uint_eq(pkt.ip_len, 40 + 32 + 20 + 64);
+	ck_assert_uint_eq(pkt.anomalies, 0);
+
+	/* A first fragment header in the chain. */
+	s.next = 2;
+	s.ext[1].type = 44;
+	s.ext[1].frag = 1;		/* offset 0, M */
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_TCP);
+	check_tcp4(&s, &pkt);
+	ck_assert(has_anomaly(&pkt, PA_FIRST_FRAGMENT));
+	ck_assert_uint_eq(pkt.ip_id, 0x12345678);
+
+	/* No next header. */
+	s.next = 1;
+	s.ext[0].type = 0;
+	s.proto = 59;
+	s.payload_len = 0;
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_OTHER_IP);
+}
+END_TEST
+
+START_TEST(test_ipv6_fragment)
+{
+	struct pb_spec s;
+	struct packet pkt;
+
+	pb_spec_tcp6(&s);
+	s.payload_len = 40;
+	s.next = 2;
+	s.ext[0].type = 0;
+	s.ext[1].type = 44;
+	s.ext[1].frag = (uint16_t)((1448 / 8) << 3 | 1);
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_FRAGMENT);
+	ck_assert_uint_eq(pkt.ip_version, 6);
+	ck_assert_uint_eq(pkt.ip_proto, 6);
+	ck_assert_uint_eq(pkt.ip_id, 0x12345678);
+	ck_assert_uint_eq(pkt.sport, 0);
+	/* The last fragment (no M flag). */
+	s.ext[1].frag = (uint16_t)((1448 / 8) << 3);
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_FRAGMENT);
+}
+END_TEST
+
+START_TEST(test_ipv6_ext_bad)
+{
+	struct pb_spec s;
+	struct packet pkt;
+	struct pb_offsets off;
+	uint8_t buf[BUFSZ];
+	size_t len, ext;
+	uint32_t l;
+
+	pb_spec_tcp6(&s);
+	s.payload_len = 10;
+	s.next = 1;
+	s.ext[0].type = 60;
+	s.ext[0].len = 1;			/* 16 bytes */
+	len = pb_build(&s, buf, sizeof buf, &off);
+	l = (uint32_t)len;
+	ext = off.l3 + 40;
+
+	/* The header claims 88 bytes; the IPv6 payload has 46. */
+	buf[ext + 1] = 10;
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, l, l, &pkt),
+	    PK_UNDECODED);
+	ck_assert_int_eq(pkt.reason, DR_BAD_IPV6_EXT);
+	buf[ext + 1] = 1;
+
+	/* Snaplen cuts the extension header (both its start and its body). */
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, (uint32_t)ext + 1, l,
+	    &pkt), PK_UNDECODED);
+	ck_assert_int_eq(pkt.reason, DR_TRUNCATED_IPV6_EXT);
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, (uint32_t)ext + 12, l,
+	    &pkt), PK_UNDECODED);
+	ck_assert_int_eq(pkt.reason, DR_TRUNCATED_IPV6_EXT);
+	/* ... or the IPv6 header itself. */
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, (uint32_t)ext - 1, l,
+	    &pkt), PK_UNDECODED);
+	ck_assert_int_eq(pkt.reason, DR_TRUNCATED_IPV6);
+
+	/* A payload length beyond the frame: decoded as cut, and counted. */
+	buf[off.l3 + 4] = 0x05;
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, l, l, &pkt), PK_TCP);
+	ck_assert(has_anomaly(&pkt, PA_IP_LENGTH_OVER_FRAME));
+	/* Payload length 0: the frame decides, noted as for IPv4. */
+	buf[off.l3 + 4] = 0;
+	buf[off.l3 + 5] = 0;
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, l, l, &pkt), PK_TCP);
+	ck_assert(has_anomaly(&pkt, PA_IP_LENGTH_ZERO));
+	ck_assert_uint_eq(pkt.payload_len, 10);
+}
+END_TEST
+
+START_TEST(test_ipv6_ext_too_many)
+{
+	struct pb_spec s;
+	struct packet pkt;
+	int i;
+
+	pb_spec_tcp6(&s);
+	s.payload_len = 4;
+	s.next = 20;
+	for (i = 0; i < s.next; i++)
+		s.ext[i].type = 60;
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_UNDECODED);
+	ck_assert_int_eq(pkt.reason, DR_IPV6_EXT_TOO_MANY);
+
+	s.next = DECODE_MAX_IPV6_EXT - 1;
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_TCP);
+	check_tcp4(&s, &pkt);
+
+	s.next = DECODE_MAX_IPV6_EXT + 1;
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_UNDECODED);
+	ck_assert_int_eq(pkt.reason, DR_IPV6_EXT_TOO_MANY);
+
+	/* Exactly DECODE_MAX_IPV6_EXT extension headers still decode. */
+	s.next = DECODE_MAX_IPV6_EXT;
+	(void)decode_spec(&s, &pkt);
+	ck_assert_int_eq(pkt.kind, PK_TCP);
+}
+END_TEST
+
+START_TEST(test_tcp_bad_offset_and_length)
+{
+	struct pb_spec s;
+	struct packet pkt;
+	struct pb_offsets off;
+	uint8_t buf[BUFSZ];
+	size_t len;
+	uint32_t l;
+
+	pb_spec_tcp4(&s);
+	len = pb_build(&s, buf, sizeof buf, &off);
+	l = (uint32_t)len;
+
+	/* Data offset 4 (16 bytes). */
+	buf[off.l4 + 12] = 0x40;
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, l, l, &pkt),
+	    PK_UNDECODED);
+	ck_assert_int_eq(pkt.reason, DR_BAD_TCP_OFFSET);
+	/* Data offset 15 (60 bytes) in a 20-byte segment. */
+	buf[off.l4 + 12] = 0xf0;
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, l, l, &pkt),
+	    PK_UNDECODED);
+	ck_assert_int_eq(pkt.reason, DR_BAD_TCP_OFFSET);
+	buf[off.l4 + 12] = 0x50;
+
+	/* The IP header leaves 19 bytes for TCP. */
+	buf[off.l3 + 3] = 39;
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, l, l, &pkt),
+	    PK_UNDECODED);
+	ck_assert_int_eq(pkt.reason, DR_BAD_TCP_LENGTH);
+	buf[off.l3 + 3] = 20;
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, l, l, &pkt),
+	    PK_UNDECODED);
+	ck_assert_int_eq(pkt.reason, DR_BAD_TCP_LENGTH);
+	buf[off.l3 + 3] = 40;
+
+	/* Snaplen inside the fixed TCP header. */
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, (uint32_t)off.l4 + 10,
+	    l, &pkt), PK_UNDECODED);
+	ck_assert_int_eq(pkt.reason, DR_TRUNCATED_TCP);
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, (uint32_t)off.l4 + 20,
+	    l, &pkt), PK_TCP);
+}
+END_TEST
+
+START_TEST(test_tcp_options_truncated)
+{
+	struct pb_spec s;
+	struct packet pkt;
+	struct pb_offsets off;
+	uint8_t buf[BUFSZ];
+	size_t len;
+	uint32_t l;
+
+	pb_spec_tcp4(&s);
+	s.opt.has_mss = 1;
+	s.opt.mss = 1400;
+	s.opt.sack_permitted = 1;
+	s.opt.has_timestamp = 1;
+	s.opt.ts_val = 1;
+	s.opt.ts_ecr = 2;
+	s.opt.has_wscale = 1;
+	s.opt.wscale = 9;
+	s.payload_len = 1000;
+	len = pb_build(&s, buf, sizeof buf, &off);
+	l = (uint32_t)len;
+
+	/* Cut inside the timestamp option (MSS and SACK-permitted fit). */
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf,
+	    (uint32_t)off.l4 + 20 + 9, l, &pkt), PK_TCP);
+	check_tcp4(&s, &pkt);
+	ck_assert_uint_eq(pkt.payload_len, 1000);	/* not from caplen */
+	ck_assert(pkt.tcp_opt.truncated);
+	ck_assert(!pkt.tcp_opt.malformed);
+	ck_assert(has_anomaly(&pkt, PA_TCP_OPTIONS_TRUNCATED));
+	ck_assert(!has_anomaly(&pkt, PA_BAD_TCP_OPTION));
+	ck_assert(pkt.tcp_opt.has_mss);
+	ck_assert_uint_eq(pkt.tcp_opt.mss, 1400);
+	ck_assert(pkt.tcp_opt.sack_permitted);
+	ck_assert(!pkt.tcp_opt.has_timestamp);
+	ck_assert(!pkt.tcp_opt.has_wscale);
+
+	/* Cut inside the MSS option's length byte. */
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf,
+	    (uint32_t)off.l4 + 21, l, &pkt), PK_TCP);
+	ck_assert(pkt.tcp_opt.truncated);
+	ck_assert(!pkt.tcp_opt.has_mss);
+
+	/* Cut with the whole header present, inside the payload: clean. */
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf,
+	    (uint32_t)off.payload + 3, l, &pkt), PK_TCP);
+	ck_assert(!pkt.tcp_opt.truncated);
+	ck_assert_uint_eq(pkt.anomalies, 0);
+	ck_assert_uint_eq(pkt.payload_len, 1000);
+	ck_assert(pkt.tcp_opt.has_wscale);
+
+	/*
+	 * A cut between two options (right after SACK-permitted, or right
+	 * after the fixed header) still leaves the option area cut.
+	 */
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf,
+	    (uint32_t)off.l4 + 20 + 6, l, &pkt), PK_TCP);
+	ck_assert(pkt.tcp_opt.sack_permitted);
+	ck_assert(pkt.tcp_opt.truncated);
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf,
+	    (uint32_t)off.l4 + 20, l, &pkt), PK_TCP);
+	ck_assert(has_anomaly(&pkt, PA_TCP_OPTIONS_TRUNCATED));
+}
+END_TEST
+
+/* Decode a segment whose option area is exactly raw (a multiple of 4). */
+static void
+decode_raw_options(const uint8_t *raw, size_t n, struct packet *pkt)
+{
+	struct pb_spec s;
+
+	pb_spec_tcp4(&s);
+	s.raw_opt = raw;
+	s.raw_opt_len = n;
+	s.payload_len = 12;
+	ck_assert_int_eq(decode_spec(&s, pkt), PK_TCP);
+	ck_assert_uint_eq(pkt->payload_len, 12);
+	ck_assert_uint_eq(pkt->sport, 40000);
+}
+
+START_TEST(test_tcp_options_malformed)
+{
+	static const uint8_t len0[] = { 8, 0, 1, 1 };
+	static const uint8_t len1[] = { 2, 1, 5, 0xb4 };
+	static const uint8_t over[] = { 1, 1, 8, 10, 0, 0, 0, 1 };
+	static const uint8_t mss_wrong[] = { 2, 3, 5, 1 };
+	static const uint8_t sack_odd[] = { 5, 6, 0, 0, 0, 1, 1, 1 };
+	static const uint8_t lone_kind[] = { 1, 1, 1, 2 };
+	static const uint8_t unknown[] = { 30, 4, 9, 9, 2, 4, 2, 0 };
+	static const uint8_t eol_first[] = { 0, 2, 4, 0 };
+	struct packet pkt;
+
+	decode_raw_options(len0, sizeof len0, &pkt);
+	ck_assert(pkt.tcp_opt.malformed);
+	ck_assert(!pkt.tcp_opt.truncated);
+	ck_assert(!pkt.tcp_opt.has_timestamp);
+	ck_assert(has_anomaly(&pkt, PA_BAD_TCP_OPTION));
+
+	decode_raw_options(len1, sizeof len1, &pkt);
+	ck_assert(pkt.tcp_opt.malformed);
+	ck_assert(!pkt.tcp_opt.has_mss);
+
+	decode_raw_options(over, sizeof over, &pkt);
+	ck_assert(pkt.tcp_opt.malformed);
+	ck_assert(!pkt.tcp_opt.truncated);
+	ck_assert(!pkt.tcp_opt.has_timestamp);
+
+	decode_raw_options(mss_wrong, sizeof mss_wrong, &pkt);
+	ck_assert(pkt.tcp_opt.malformed);
+	ck_assert(!pkt.tcp_opt.has_mss);
+
+	decode_raw_options(sack_odd, sizeof sack_odd, &pkt);
+	ck_assert(pkt.tcp_opt.malformed);
+	ck_assert_uint_eq(pkt.tcp_opt.sack_blocks, 0);
+
+	/* A kind byte with no room for its length, not cut: malformed. */
+	decode_raw_options(lone_kind, sizeof lone_kind, &pkt);
+	ck_assert(pkt.tcp_opt.malformed);
+
+	/* An unknown option is skipped by its length. */
+	decode_raw_options(unknown, sizeof unknown, &pkt);
+	ck_assert(!pkt.tcp_opt.malformed);
+	ck_assert_uint_eq(pkt.anomalies, 0);
+
+	/* Nothing after End of Option List counts. */
+	decode_raw_options(eol_first, sizeof eol_first, &pkt);
+	ck_assert(!pkt.tcp_opt.malformed);
+	ck_assert(!pkt.tcp_opt.has_mss);
+}
+END_TEST
+
+START_TEST(test_tcp_options_direct)
+{
+	static const uint8_t mss_cut[] = { 2, 4, 5 };
+	static const uint8_t ws_then_cut[] = { 1, 3, 3, 14, 8 };
+	struct tcp_options o;
+
+	memset(&o, 0, sizeof o);
+	decode_tcp_options(mss_cut, sizeof mss_cut, true, &o);
+	ck_assert(o.truncated);
+	ck_assert(!o.malformed);
+	ck_assert(!o.has_mss);
+
+	memset(&o, 0, sizeof o);
+	decode_tcp_options(mss_cut, sizeof mss_cut, false, &o);
+	ck_assert(o.malformed);
+	ck_assert(!o.truncated);
+
+	memset(&o, 0, sizeof o);
+	decode_tcp_options(ws_then_cut, sizeof ws_then_cut, true, &o);
+	ck_assert(o.has_wscale);
+	ck_assert_uint_eq(o.wscale, 14);
+	ck_assert(o.truncated);
+
+	memset(&o, 0, sizeof o);
+	decode_tcp_options(ws_then_cut, 0, false, &o);
+	ck_assert(!o.has_wscale && !o.truncated && !o.malformed);
+}
+END_TEST
+
+START_TEST(test_tcp_sack_blocks)
+{
+	struct pb_spec s;
+	struct packet pkt;
+	int i;
+
+	pb_spec_tcp4(&s);
+	s.opt.sack_blocks = 4;
+	for (i = 0; i < 4; i++) {
+		s.opt.sack[i].left = 0xfffff000u + 1000u * (uint32_t)i;
+		s.opt.sack[i].right = 0xfffff000u + 1000u * (uint32_t)i + 500;
+	}
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_TCP);
+	ck_assert_uint_eq(pkt.tcp_opt.sack_blocks, 4);
+	for (i = 0; i < 4; i++) {
+		ck_assert_uint_eq(pkt.tcp_opt.sack[i].left, s.opt.sack[i].left);
+		ck_assert_uint_eq(pkt.tcp_opt.sack[i].right,
+		    s.opt.sack[i].right);
+	}
+	ck_assert(!pkt.tcp_opt.malformed);
+
+	/* One block with timestamps, the common case. */
+	pb_spec_tcp4(&s);
+	s.opt.has_timestamp = 1;
+	s.opt.ts_val = 7;
+	s.opt.ts_ecr = 8;
+	s.opt.sack_blocks = 1;
+	s.opt.sack[0].left = 100;
+	s.opt.sack[0].right = 200;
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_TCP);
+	ck_assert_uint_eq(pkt.tcp_opt.sack_blocks, 1);
+	ck_assert_uint_eq(pkt.tcp_opt.sack[0].left, 100);
+	ck_assert_uint_eq(pkt.tcp_opt.sack[0].right, 200);
+	ck_assert_uint_eq(pkt.tcp_opt.ts_val, 7);
+	ck_assert_uint_eq(pkt.tcp_opt.ts_ecr, 8);
+}
+END_TEST
+
+START_TEST(test_udp)
+{
+	struct pb_spec s;
+	struct packet pkt;
+	struct pb_offsets off;
+	uint8_t buf[BUFSZ];
+	size_t len;
+	uint32_t l;
+
+	pb_spec_tcp4(&s);
+	s.proto = 17;
+	s.sport = 5353;
+	s.dport = 53;
+	s.payload_len = 50;
+	len = pb_build(&s, buf, sizeof buf, &off);
+	l = (uint32_t)len;
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, l, l, &pkt), PK_UDP);
+	ck_assert_uint_eq(pkt.sport, 5353);
+	ck_assert_uint_eq(pkt.dport, 53);
+	ck_assert_uint_eq(pkt.payload_len, 50);
+	ck_assert_uint_eq(pkt.ip_proto, 17);
+	ck_assert_uint_eq(pkt.ip_len, 78);
+	ck_assert_uint_eq(pkt.anomalies, 0);
+
+	/* The UDP length disagrees: the IP length wins, it is noted. */
+	buf[off.l4 + 5] = 40;
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, l, l, &pkt), PK_UDP);
+	ck_assert(has_anomaly(&pkt, PA_UDP_LENGTH_MISMATCH));
+	ck_assert_uint_eq(pkt.payload_len, 50);
+
+	/* Snaplen inside the UDP header. */
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, (uint32_t)off.l4 + 4,
+	    l, &pkt), PK_UNDECODED);
+	ck_assert_int_eq(pkt.reason, DR_TRUNCATED_UDP);
+	/* Snaplen after it: the payload length still comes from IP. */
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, (uint32_t)off.l4 + 8,
+	    l, &pkt), PK_UDP);
+	ck_assert_uint_eq(pkt.payload_len, 50);
+
+	/* The IP header leaves 7 bytes for UDP. */
+	buf[off.l3 + 3] = 27;
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, l, l, &pkt),
+	    PK_UNDECODED);
+	ck_assert_int_eq(pkt.reason, DR_BAD_UDP_LENGTH);
+
+	/* UDP over IPv6. */
+	pb_spec_tcp6(&s);
+	s.proto = 17;
+	s.payload_len = 3;
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_UDP);
+	ck_assert_uint_eq(pkt.payload_len, 3);
+	ck_assert_uint_eq(pkt.anomalies, 0);
+}
+END_TEST
+
+START_TEST(test_icmp_and_other)
+{
+	struct pb_spec s;
+	struct packet pkt;
+
+	pb_spec_tcp4(&s);
+	s.proto = 1;
+	s.payload_len = 64;
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_ICMP);
+	ck_assert_uint_eq(pkt.ip_proto, 1);
+	ck_assert_uint_eq(pkt.ip_len, 84);
+
+	pb_spec_tcp6(&s);
+	s.proto = 58;
+	s.payload_len = 64;
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_ICMPV6);
+	ck_assert_uint_eq(pkt.ip_proto, 58);
+	s.next = 1;
+	s.ext[0].type = 0;
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_ICMPV6);
+	ck_assert_uint_eq(pkt.ip_proto, 58);
+
+	pb_spec_tcp4(&s);
+	s.proto = 47;				/* GRE */
+	s.payload_len = 4;
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_OTHER_IP);
+	ck_assert_uint_eq(pkt.ip_proto, 47);
+}
+END_TEST
+
+START_TEST(test_caplen_over_len)
+{
+	struct pb_spec s;
+	struct packet pkt;
+	uint8_t buf[BUFSZ];
+	size_t len;
+
+	pb_spec_tcp4(&s);
+	s.payload_len = 20;
+	len = pb_build(&s, buf, sizeof buf, NULL);
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, (uint32_t)len,
+	    (uint32_t)len - 10, &pkt), PK_TCP);
+	check_tcp4(&s, &pkt);
+	ck_assert(has_anomaly(&pkt, PA_CAPLEN_OVER_LEN));
+	ck_assert_uint_eq(pkt.caplen, len);
+	ck_assert_uint_eq(pkt.wirelen, len - 10);
+}
+END_TEST
+
+/*
+ * Every prefix of one valid frame as the captured part (snaplen 0 .. len):
+ * no read past it, and the layers give up in order.
+ */
+START_TEST(test_every_prefix)
+{
+	struct pb_spec s;
+	struct packet pkt;
+	struct pb_offsets off;
+	uint8_t buf[BUFSZ];
+	size_t len, k;
+
+	pb_spec_tcp4(&s);
+	s.nvlan = 1;
+	s.opt.has_mss = 1;
+	s.opt.mss = 1460;
+	s.opt.sack_permitted = 1;
+	s.opt.has_timestamp = 1;
+	s.opt.has_wscale = 1;
+	s.payload_len = 10;
+	len = pb_build(&s, buf, sizeof buf, &off);
+	ck_assert_uint_eq(off.l3, 18);
+	ck_assert_uint_eq(off.payload, off.l4 + 40);
+
+	for (k = 0; k <= len; k++) {
+		enum pkt_kind kind = decode_exact(DLT_EN10MB, buf, (uint32_t)k,
+		    (uint32_t)len, &pkt);
+
+		ck_assert_uint_eq(pkt.caplen, k);
+		ck_assert_uint_eq(pkt.anomalies & ~((1u <<
+		    PA_TCP_OPTIONS_TRUNCATED)), 0);
+		if (k < off.l3) {
+			ck_assert_int_eq(kind, PK_UNDECODED);
+			ck_assert_int_eq(pkt.reason, DR_TRUNCATED_LINK);
+		} else if (k < off.l4) {
+			ck_assert_int_eq(kind, PK_UNDECODED);
+			ck_assert_int_eq(pkt.reason, DR_TRUNCATED_IPV4);
+		} else if (k < off.l4 + 20) {
+			ck_assert_int_eq(kind, PK_UNDECODED);
+			ck_assert_int_eq(pkt.reason, DR_TRUNCATED_TCP);
+			ck_assert_uint_eq(pkt.ip_len, len - off.l3);
+		} else {
+			ck_assert_int_eq(kind, PK_TCP);
+			ck_assert_int_eq(pkt.reason, DR_NONE);
+			ck_assert_uint_eq(pkt.payload_len, 10);
+			ck_assert_uint_eq(pkt.sport, 40000);
+			ck_assert(!pkt.tcp_opt.malformed);
+			/* MSS is the first option. */
+			ck_assert_int_eq(pkt.tcp_opt.has_mss,
+			    k >= off.l4 + 24);
+			ck_assert_int_eq(pkt.tcp_opt.has_wscale,
+			    k >= off.l4 + 40);
+			if (k >= off.l4 + 40)
+				ck_assert(!pkt.tcp_opt.truncated);
+			ck_assert_int_eq(pkt.tcp_opt.truncated,
+			    has_anomaly(&pkt, PA_TCP_OPTIONS_TRUNCATED));
+		}
+	}
+}
+END_TEST
+
+/* The same over IPv6 with extension headers. */
+START_TEST(test_every_prefix_ipv6)
+{
+	struct pb_spec s;
+	struct packet pkt;
+	struct pb_offsets off;
+	uint8_t buf[BUFSZ];
+	size_t len, k;
+
+	pb_spec_tcp6(&s);
+	s.next = 2;
+	s.ext[0].type = 0;
+	s.ext[1].type = 60;
+	s.ext[1].len = 1;
+	s.opt.has_timestamp = 1;
+	s.payload_len = 5;
+	len = pb_build(&s, buf, sizeof buf, &off);
+
+	for (k = 0; k <= len; k++) {
+		enum pkt_kind kind = decode_exact(DLT_EN10MB, buf, (uint32_t)k,
+		    (uint32_t)len, &pkt);
+
+		if (k < off.l3)
+			ck_assert_int_eq(pkt.reason, DR_TRUNCATED_LINK);
+		else if (k < off.l3 + 40)
+			ck_assert_int_eq(pkt.reason, DR_TRUNCATED_IPV6);
+		else if (k < off.l4)
+			ck_assert_int_eq(pkt.reason, DR_TRUNCATED_IPV6_EXT);
+		else if (k < off.l4 + 20)
+			ck_assert_int_eq(pkt.reason, DR_TRUNCATED_TCP);
+		else {
+			ck_assert_int_eq(kind, PK_TCP);
+			ck_assert_uint_eq(pkt.payload_len, 5);
+		}
+		if (kind != PK_TCP)
+			ck_assert_int_eq(kind, PK_UNDECODED);
+	}
+}
+END_TEST
+
+START_TEST(test_names)
+{
+	ck_assert_str_eq(decode_reason_name(DR_BAD_IPV4_IHL), "bad_ipv4_ihl");
+	ck_assert_str_eq(decode_reason_name(DR_MAX), "?");
+	ck_assert_str_eq(packet_anomaly_name(PA_FIRST_FRAGMENT),
+	    "first_fragment");
+	ck_assert_str_eq(pkt_kind_name(PK_FRAGMENT), "ip_fragment");
+	ck_assert_str_eq(pkt_kind_name(PK_MAX), "?");
+}
+END_TEST
+
+Suite *
+decode_suite(void)
+{
+	Suite *s = suite_create("decode");
+	TCase *tc = tcase_create("link");
+
+	tcase_add_test(tc, test_eth_ipv4_tcp_options);
+	tcase_add_test(tc, test_vlan);
+	tcase_add_test(tc, test_vlan_truncated);
+	tcase_add_test(tc, test_mpls);
+	tcase_add_test(tc, test_sll);
+	tcase_add_test(tc, test_raw_ip);
+	tcase_add_test(tc, test_loopback);
+	tcase_add_test(tc, test_pppoe);
+	tcase_add_test(tc, test_unknown_link_and_non_ip);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("ip");
+	tcase_add_test(tc, test_ipv4_options);
+	tcase_add_test(tc, test_ipv4_lying);
+	tcase_add_test(tc, test_ethernet_padding);
+	tcase_add_test(tc, test_ipv4_fragments);
+	tcase_add_test(tc, test_ipv6_ext_chain);
+	tcase_add_test(tc, test_ipv6_fragment);
+	tcase_add_test(tc, test_ipv6_ext_bad);
+	tcase_add_test(tc, test_ipv6_ext_too_many);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("transport");
+	tcase_add_test(tc, test_tcp_bad_offset_and_length);
+	tcase_add_test(tc, test_tcp_options_truncated);
+	tcase_add_test(tc, test_tcp_options_malformed);
+	tcase_add_test(tc, test_tcp_options_direct);
+	tcase_add_test(tc, test_tcp_sack_blocks);
+	tcase_add_test(tc, test_udp);
+	tcase_add_test(tc, test_icmp_and_other);
+	tcase_add_test(tc, test_caplen_over_len);
+	tcase_add_test(tc, test_every_prefix);
+	tcase_add_test(tc, test_every_prefix_ipv6);
+	tcase_add_test(tc, test_names);
+	suite_add_tcase(s, tc);
+	return s;
+}

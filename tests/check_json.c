@@ -1,0 +1,394 @@
+/*
+ * The whole pipeline on hand-built frames: analyzer_frame() per frame, then
+ * report_json() into a temporary file, parsed back with json-c and checked
+ * field by field against doc/json-schema.md; the output must be identical
+ * on a second run, and report_text() must run too.
+ */
+#include "config.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzer.h"
+#include "pktbuild.h"
+#include "report.h"
+#include "suites.h"
+
+#define NS_PER_S	1000000000ULL
+#define MS(x)		((uint64_t)(x) * 1000000ULL)
+#define T0		(1700000000ULL * NS_PER_S)
+
+static void
+feed(struct analyzer *an, const struct pb_spec *s, uint64_t t,
+    void (*patch)(uint8_t *, const struct pb_offsets *))
+{
+	uint8_t buf[2048], *copy;
+	struct pb_offsets off;
+	struct raw_frame fr;
+	size_t len = pb_build(s, buf, sizeof buf, &off);
+
+	if (patch != NULL)
+		patch(buf, &off);
+	copy = malloc(len);
+	ck_assert_ptr_nonnull(copy);
+	memcpy(copy, buf, len);
+	memset(&fr, 0, sizeof fr);
+	fr.data = copy;
+	fr.caplen = (uint32_t)len;
+	fr.len = (uint32_t)len;
+	fr.ts_ns = T0 + t;
+	fr.dlt = pb_dlt(s->link);
+	analyzer_frame(an, &fr);
+	free(copy);
+}
+
+static void
+tcp4(struct analyzer *an, uint64_t t, int from_client, uint8_t flags,
+    uint32_t seq, uint32_t ack, uint32_t len)
+{
+	struct pb_spec s;
+
+	pb_spec_tcp4(&s);
+	if (!from_client) {
+		pb_addr("10.0.0.2", s.src);
+		pb_addr("10.0.0.1", s.dst);
+		s.sport = 80;
+		s.dport = 40000;
+	}
+	s.ip_id = (uint16_t)(t / 1000000);	/* never a copy */
+	s.flags = flags;
+	s.seq = seq;
+	s.ack = ack;
+	s.payload_len = len;
+	feed(an, &s, t, NULL);
+}
+
+static void
+bad_ihl(uint8_t *buf, const struct pb_offsets *off)
+{
+	buf[off->l3] = 0x44;
+}
+
+/*
+ * An HTTP connection with one retransmission, an IPv6 SYN nobody answers,
+ * a DNS exchange over UDP and one frame with a lying IPv4 header.
+ */
+static void
+run(struct analyzer *an)
+{
+	struct pb_spec s;
+
+	analyzer_init(an, NULL);
+	tcp4(an, 0, 1, TH_SYN, 1000, 0, 0);
+	tcp4(an, MS(30), 0, TH_SYN | TH_ACK, 5000, 1001, 0);
+	tcp4(an, MS(100), 1, TH_ACK, 1001, 5001, 0);
+	tcp4(an, MS(200), 1, TH_ACK | TH_PUSH, 1001, 5001, 100);
+	tcp4(an, MS(1500), 1, TH_ACK | TH_PUSH, 1001, 5001, 100);
+	tcp4(an, MS(1530), 0, TH_ACK, 5001, 1101, 0);
+	tcp4(an, MS(1540), 0, TH_ACK | TH_PUSH, 5001, 1101, 200);
+	tcp4(an, MS(1570), 1, TH_ACK, 1101, 5201, 0);
+	tcp4(an, MS(1600), 1, TH_FIN | TH_ACK, 1101, 5201, 0);
+	tcp4(an, MS(1630), 0, TH_FIN | TH_ACK, 5201, 1102, 0);
+	tcp4(an, MS(1660), 1, TH_ACK, 1102, 5202, 0);
+
+	pb_spec_tcp6(&s);
+	s.sport = 40001;
+	s.dport = 443;
+	s.flags = TH_SYN;
+	s.ack = 0;
+	feed(an, &s, MS(2000), NULL);
+
+	pb_spec_tcp4(&s);
+	s.proto = 17;
+	s.sport = 5000;
+	s.dport = 53;
+	pb_addr("10.0.0.3", s.dst);
+	s.payload_len = 30;
+	feed(an, &s, MS(2100), NULL);
+	pb_addr("10.0.0.3", s.src);
+	pb_addr("10.0.0.1", s.dst);
+	s.sport = 53;
+	s.dport = 5000;
+	s.payload_len = 60;
+	feed(an, &s, MS(2110), NULL);
+
+	pb_spec_tcp4(&s);
+	feed(an, &s, MS(2200), bad_ihl);
+	analyzer_finish(an);
+}
+
+static char *
+slurp(FILE *fp, size_t *lenp)
+{
+	long n;
+	char *buf;
+
+	ck_assert_int_eq(fflush(fp), 0);
+	n = ftell(fp);
+	ck_assert_int_gt(n, 0);
+	rewind(fp);
+	buf = malloc((size_t)n + 1);
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_uint_eq(fread(buf, 1, (size_t)n, fp), (size_t)n);
+	buf[n] = '\0';
+	*lenp = (size_t)n;
+	return buf;
+}
+
+static char *
+json_text(size_t *len)
+{
+	static char name[] = "unit.pcap";
+	char *files[] = { name };
+	struct report_info ri;
+	struct analyzer an;
+	FILE *fp = tmpfile();
+	char *out;
+
+	ck_assert_ptr_nonnull(fp);
+	memset(&ri, 0, sizeof ri);
+	ri.files = files;
+	ri.nfiles = 1;
+	run(&an);
+	ck_assert_int_eq(report_json(fp, &an, &ri), 0);
+	out = slurp(fp, len);
+	fclose(fp);
+	analyzer_free(&an);
+	return out;
+}
+
+/* The member at a dotted path ("c2s.rtt.samples"), which must exist. */
+static json_object *
+at(json_object *o, const char *path)
+{
+	char buf[128], *p, *dot;
+
+	snprintf(buf, sizeof buf, "%s", path);
+	for (p = buf; p != NULL; p = dot) {
+		json_object *next;
+
+		dot = strchr(p, '.');
+		if (dot != NULL)
+			*dot++ = '\0';
+		ck_assert_msg(json_object_object_get_ex(o, p, &next),
+		    "no member %s in %s", p, path);
+		o = next;
+	}
+	return o;
+}
+
+static int64_t
+num(json_object *o, const char *path)
+{
+	json_object *v = at(o, path);
+
+	ck_assert_msg(json_object_is_type(v, json_type_int), "%s not int",
+	    path);
+	return json_object_get_int64(v);
+}
+
+static const char *
+str(json_object *o, const char *path)
+{
+	json_object *v = at(o, path);
+
+	ck_assert_msg(json_object_is_type(v, json_type_string),
+	    "%s not a string", path);
+	return json_object_get_string(v);
+}
+
+START_TEST(test_json_report)
+{
+	size_t len;
+	char *text = json_text(&len);
+	json_object *doc = json_tokener_parse(text), *cap, *flows, *f, *x;
+
+	ck_assert_msg(doc != NULL, "not JSON: %s", text);
+	ck_assert_str_eq(str(doc, "transcope.version"), PACKAGE_VERSION);
+	ck_assert_int_eq(num(doc, "transcope.schema"), 1);
+
+	cap = at(doc, "capture");
+	ck_assert_int_eq(num(cap, "packets"), 15);
+	x = at(cap, "files");
+	ck_assert_int_eq(json_object_array_length(x), 1);
+	ck_assert_str_eq(json_object_get_string(json_object_array_get_idx(x,
+	    0)), "unit.pcap");
+	ck_assert_int_eq(num(cap, "undecoded.bad_ipv4_ihl"), 1);
+	ck_assert_int_eq(json_object_object_length(at(cap, "undecoded")), 1);
+	ck_assert_int_eq(num(cap, "protocols.tcp"), 12);
+	ck_assert_int_eq(num(cap, "protocols.udp"), 2);
+	ck_assert_int_eq(num(cap, "flows"), 3);
+	x = at(cap, "link_types");
+	ck_assert_int_eq(json_object_array_length(x), 1);
+	ck_assert_int_eq(num(json_object_array_get_idx(x, 0), "packets"), 15);
+	ck_assert_str_eq(str(json_object_array_get_idx(x, 0), "name"),
+	    "EN10MB");
+	ck_assert_str_eq(json_object_get_string(at(cap, "first_ts")),
+	    "1700000000.000000");
+	ck_assert_str_eq(json_object_get_string(at(cap, "duration_s")),
+	    "2.200000");
+
+	flows = at(doc, "flows");
+	ck_assert(json_object_is_type(flows, json_type_array));
+	ck_assert_int_eq(json_object_array_length(flows), 3);
+
+	/* 1: the HTTP connection. */
+	f = json_object_array_get_idx(flows, 0);
+	ck_assert_int_eq(num(f, "id"), 1);
+	ck_assert_str_eq(str(f, "proto"), "tcp");
+	ck_assert_int_eq(num(f, "ip_version"), 4);
+	ck_assert_str_eq(str(f, "client.ip"), "10.0.0.1");
+	ck_assert_int_eq(num(f, "client.port"), 40000);
+	ck_assert_str_eq(str(f, "server.ip"), "10.0.0.2");
+	ck_assert_int_eq(num(f, "server.port"), 80);
+	ck_assert_str_eq(str(f, "service"), "http");
+	ck_assert_str_eq(str(f, "client_chosen_by"), "syn");
+	ck_assert_str_eq(str(f, "state"), "SF");
+	ck_assert_str_eq(str(f, "history"), "ShADTadFf");
+	ck_assert(json_object_get_boolean(at(f, "handshake.complete")));
+	ck_assert_str_eq(json_object_get_string(at(f, "handshake.rtt_s")),
+	    "0.100000");
+	ck_assert_str_eq(str(f, "close.by"), "client");
+	ck_assert_str_eq(str(f, "close.how"), "fin");
+	ck_assert_int_eq(num(f, "c2s.packets"), 7);
+	ck_assert_int_eq(num(f, "c2s.bytes"), 4 * 40 + 140 + 140 + 40);
+	ck_assert_int_eq(num(f, "c2s.payload_bytes"), 200);
+	ck_assert_int_eq(num(f, "c2s.unique_payload_bytes"), 100);
+	ck_assert_int_eq(num(f, "s2c.packets"), 4);
+	ck_assert_int_eq(num(f, "s2c.bytes"), 3 * 40 + 240);
+	ck_assert_int_eq(num(f, "s2c.payload_bytes"), 200);
+	ck_assert_int_eq(num(f, "c2s.retransmissions.total"), 1);
+	ck_assert_int_eq(num(f, "c2s.retransmissions.rto"), 1);
+	ck_assert_int_eq(num(f, "c2s.retransmissions.bytes"), 100);
+	ck_assert_int_eq(num(f, "s2c.retransmissions.total"), 0);
+	/* SYN and FIN; the resent data gives none (Karn). */
+	ck_assert_int_eq(num(f, "c2s.rtt.samples"), 2);
+	ck_assert_str_eq(json_object_get_string(at(f, "c2s.rtt.min_s")),
+	    "0.030000");
+	ck_assert_int_eq(num(f, "s2c.rtt.samples"), 3);
+	ck_assert(json_object_is_type(at(f, "c2s.mss"), json_type_null));
+
+	/* 2: the IPv6 SYN. */
+	f = json_object_array_get_idx(flows, 1);
+	ck_assert_int_eq(num(f, "id"), 2);
+	ck_assert_str_eq(str(f, "proto"), "tcp");
+	ck_assert_int_eq(num(f, "ip_version"), 6);
+	ck_assert_str_eq(str(f, "client.ip"), "2001:db8::1");
+	ck_assert_str_eq(str(f, "server.ip"), "2001:db8::2");
+	ck_assert_int_eq(num(f, "server.port"), 443);
+	ck_assert_str_eq(str(f, "service"), "https");
+	ck_assert_str_eq(str(f, "state"), "S0");
+	ck_assert_str_eq(str(f, "history"), "S");
+	ck_assert(!json_object_get_boolean(at(f, "handshake.complete")));
+	ck_assert(json_object_is_type(at(f, "handshake.rtt_s"),
+	    json_type_null));
+	ck_assert_int_eq(num(f, "c2s.packets"), 1);
+	ck_assert_int_eq(num(f, "c2s.bytes"), 60);
+	ck_assert_int_eq(num(f, "s2c.packets"), 0);
+	ck_assert_int_eq(num(f, "c2s.rtt.samples"), 0);
+	ck_assert(json_object_is_type(at(f, "c2s.rtt.p50_s"), json_type_null));
+
+	/* 3: DNS over UDP. */
+	f = json_object_array_get_idx(flows, 2);
+	ck_assert_int_eq(num(f, "id"), 3);
+	ck_assert_str_eq(str(f, "proto"), "udp");
+	ck_assert_str_eq(str(f, "client.ip"), "10.0.0.1");
+	ck_assert_int_eq(num(f, "client.port"), 5000);
+	ck_assert_str_eq(str(f, "server.ip"), "10.0.0.3");
+	ck_assert_int_eq(num(f, "server.port"), 53);
+	ck_assert_str_eq(str(f, "service"), "dns");
+	ck_assert_str_eq(str(f, "state"), "SF");
+	ck_assert_str_eq(str(f, "history"), "Dd");
+	ck_assert_int_eq(num(f, "c2s.packets"), 1);
+	ck_assert_int_eq(num(f, "c2s.bytes"), 58);
+	ck_assert_int_eq(num(f, "c2s.payload_bytes"), 30);
+	ck_assert_int_eq(num(f, "s2c.packets"), 1);
+	ck_assert_int_eq(num(f, "s2c.bytes"), 88);
+	ck_assert_int_eq(num(f, "s2c.payload_bytes"), 60);
+	ck_assert(!json_object_object_get_ex(f, "handshake", &x));
+	ck_assert(!json_object_object_get_ex(at(f, "c2s"), "retransmissions",
+	    &x));
+
+	json_object_put(doc);
+	free(text);
+}
+END_TEST
+
+START_TEST(test_json_one_flow_per_line)
+{
+	size_t len, nflows = 0;
+	char *text = json_text(&len), *line, *nl;
+
+	ck_assert_int_eq(text[len - 1], '\n');
+	/* Each flow object is a line of its own, and valid JSON alone. */
+	for (line = text; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+		json_object *o;
+
+		*nl = '\0';
+		if (strncmp(line, "{\"id\":", 6) != 0)
+			continue;
+		if (nl > line && nl[-1] == ',')
+			nl[-1] = '\0';
+		o = json_tokener_parse(line);
+		ck_assert_msg(o != NULL, "flow line not JSON: %s", line);
+		ck_assert_int_eq(num(o, "id"), (int64_t)++nflows);
+		json_object_put(o);
+	}
+	ck_assert_uint_eq(nflows, 3);
+	free(text);
+}
+END_TEST
+
+START_TEST(test_json_reproducible)
+{
+	size_t a_len, b_len;
+	char *a = json_text(&a_len), *b = json_text(&b_len);
+
+	ck_assert_uint_eq(a_len, b_len);
+	ck_assert(memcmp(a, b, a_len) == 0);
+	free(a);
+	free(b);
+}
+END_TEST
+
+START_TEST(test_text_report)
+{
+	static char name[] = "unit.pcap";
+	char *files[] = { name };
+	struct report_info ri;
+	struct analyzer an;
+	FILE *fp = tmpfile();
+	size_t len;
+	char *out;
+
+	ck_assert_ptr_nonnull(fp);
+	memset(&ri, 0, sizeof ri);
+	ri.files = files;
+	ri.nfiles = 1;
+	ri.long_view = true;
+	run(&an);
+	ck_assert_int_eq(report_text(fp, &an, &ri), 0);
+	out = slurp(fp, &len);
+	ck_assert_ptr_nonnull(strstr(out, "10.0.0.1"));
+	ck_assert_ptr_nonnull(strstr(out, "2001:db8::1"));
+	free(out);
+	fclose(fp);
+	analyzer_free(&an);
+}
+END_TEST
+
+Suite *
+json_suite(void)
+{
+	Suite *s = suite_create("json");
+	TCase *tc = tcase_create("report");
+
+	tcase_add_test(tc, test_json_report);
+	tcase_add_test(tc, test_json_one_flow_per_line);
+	tcase_add_test(tc, test_json_reproducible);
+	tcase_add_test(tc, test_text_report);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,99 @@
+#!/bin/sh
+# corpus-sweep.sh: robustness sweep of transcope over the shared corpus of
+# public captures (tcptrace, Zeek, tcpdump, Suricata-verify, libpcap, scapy,
+# tcpreplay test suites).
+#
+# Run by `make check` (top_builddir/top_srcdir in the environment) or by hand.
+# The corpus is looked for at $TRANSCOPE_CORPUS, else at
+# $top_srcdir/../shared/corpus; without it the test is skipped (exit 77).
+#
+# For every capture (.gz ones are decompressed to a temporary directory)
+# `transcope --json` must exit 0 or 2 (2 = unreadable/damaged input), never
+# die by a signal or hang, and when it exits 0 its output must be valid JSON
+# (checked with python3 when it is installed).
+
+top_builddir=${top_builddir:-.}
+top_srcdir=${top_srcdir:-.}
+bin=$top_builddir/src/transcope
+corpus=${TRANSCOPE_CORPUS:-$top_srcdir/../shared/corpus}
+limit=${CORPUS_SWEEP_TIMEOUT:-20}
+
+if [ ! -d "$corpus" ]; then
+	echo "corpus-sweep: SKIP: no corpus at $corpus"
+	exit 77
+fi
+if [ ! -x "$bin" ]; then
+	echo "corpus-sweep: FAIL: no binary at $bin"
+	exit 1
+fi
+
+if command -v timeout >/dev/null 2>&1; then
+	run_limited() { timeout "$limit" "$@"; }
+else
+	run_limited() { "$@"; }
+fi
+if command -v python3 >/dev/null 2>&1; then
+	have_python=1
+else
+	have_python=0
+	echo "corpus-sweep: note: no python3, JSON output is not parsed"
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/corpus-sweep.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM HUP
+
+# Captures only: skip expected outputs, metadata and documentation.
+find "$corpus" -type f \
+    ! -path '*/_meta/*' ! -path '*/OUTPUTbench/*' ! -path '*/Baseline/*' \
+    ! -name '*.md' ! -name '*.yaml' ! -name '*.yml' ! -name '*.out' \
+    ! -name '*.txt' ! -name '*.tsv' ! -name '*.py' ! -name '*.sh' \
+    ! -name 'README*' ! -name 'TESTLIST' ! -name '*_files' \
+    ! -name 'HOWTO_ADD_FILES' | LC_ALL=C sort > "$tmp/list"
+
+passed=0
+failed=0
+n=0
+while IFS= read -r file; do
+	n=$((n + 1))
+	rel=${file#"$corpus"/}
+	case $file in
+	*.gz)
+		input=$tmp/in.$n
+		if ! gzip -dc "$file" > "$input" 2>/dev/null; then
+			echo "corpus-sweep: FAIL: $rel: gzip -dc failed"
+			failed=$((failed + 1))
+			rm -f "$input"
+			continue
+		fi
+		;;
+	*)
+		input=$file
+		;;
+	esac
+	run_limited "$bin" --json "$input" > "$tmp/out" 2> "$tmp/err"
+	rc=$?
+	[ "$input" = "$file" ] || rm -f "$input"
+	why=
+	if [ "$rc" -eq 124 ]; then
+		why="timed out after ${limit}s"
+	elif [ "$rc" -ge 128 ]; then
+		why="killed by signal $((rc - 128))"
+	elif [ "$rc" -ne 0 ] && [ "$rc" -ne 2 ]; then
+		why="exit status $rc: $(head -n 1 "$tmp/err")"
+	elif [ "$rc" -eq 0 ] && [ "$have_python" -eq 1 ] &&
+	    ! python3 -c 'import json,sys; json.load(sys.stdin)' \
+	    < "$tmp/out" > /dev/null 2>&1; then
+		why="exit 0 but stdout is not valid JSON"
+	fi
+	if [ -n "$why" ]; then
+		echo "corpus-sweep: FAIL: $rel: $why"
+		failed=$((failed + 1))
+	else
+		passed=$((passed + 1))
+	fi
+done < "$tmp/list"
+
+echo "corpus-sweep: $passed passed, $failed failed"
+[ "$failed" -eq 0 ] || exit 1
+exit 0
