@@ -91,6 +91,9 @@ event_log_packet(void *ctx, const struct flow *f, enum flow_dir d,
 	case SEG_KEEP_ALIVE:
 		emit(log, f, d, pkt, "keep_alive", NULL, v);
 		break;
+	case SEG_ZERO_WINDOW_PROBE:
+		emit(log, f, d, pkt, "zero_window_probe", NULL, v);
+		break;
 	default:
 		break;
 	}

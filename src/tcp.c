@@ -656,6 +656,24 @@ tcp_data(struct tcp_conn *c, const struct tcp_config *cfg,
 		return;
 	end = seq + seglen;
 
+	/*
+	 * One byte at the window's edge while the peer advertises zero: a
+	 * zero-window probe (BSD's persist timer sends the same byte again
+	 * and again), counted as a probe, never as a retransmission, as the
+	 * kernels themselves count them.  The receiver must drop it, so the
+	 * byte counts as sent only when it goes out again into an open
+	 * window (or the peer acknowledges it after all).
+	 */
+	if (paylen == 1 && !(fl & (TH_SYN | TH_FIN)) && D->window_known &&
+	    D->peer_window == 0 && D->ack_init && seq == D->snd_una &&
+	    seq == D->high_seq) {
+		v->seg_class = SEG_ZERO_WINDOW_PROBE;
+		D->c.zero_window_probes++;
+		D->probe_end = end;
+		D->last_send_ts = ts;
+		return;
+	}
+
 	if (seq_geq(seq, D->high_seq)) {
 		if (seq_gt(seq, D->high_seq)) {
 			D->c.lost_segments++;
@@ -870,8 +888,11 @@ tcp_ack(struct tcp_conn *c, const struct tcp_config *cfg,
 		D->ack_init = 1;
 	} else if (seq_gt(ack, D->snd_una)) {
 		if (D->seq_init && seq_gt(ack, D->high_seq)) {
-			D->c.acked_unseen++;
-			v->events |= 1u << TEV_ACKED_UNSEEN;
+			/* A zero-window probe byte accepted is no surprise. */
+			if (ack != D->probe_end) {
+				D->c.acked_unseen++;
+				v->events |= 1u << TEV_ACKED_UNSEEN;
+			}
 			D->high_seq = ack;
 		}
 		ack_advance(D, cfg, pkt, ack);
@@ -1094,7 +1115,8 @@ const char *
 tcp_seg_class_name(enum tcp_seg_class k)
 {
 	static const char *const names[] = { "none", "new", "retransmission",
-	    "out_of_order", "network_duplicate", "after_gap", "keep_alive" };
+	    "out_of_order", "network_duplicate", "after_gap", "keep_alive",
+	    "zero_window_probe" };
 
 	return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
 }

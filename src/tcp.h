@@ -35,7 +35,8 @@ enum tcp_seg_class {
 	SEG_OUT_OF_ORDER,	/* fills a hole soon after it opened */
 	SEG_NETWORK_DUPLICATE,	/* the same packet seen twice */
 	SEG_AFTER_GAP,		/* new data beyond a hole the capture missed */
-	SEG_KEEP_ALIVE		/* keep-alive or zero-window probe, not data */
+	SEG_KEEP_ALIVE,		/* keep-alive or zero-window probe, not data */
+	SEG_ZERO_WINDOW_PROBE	/* one byte pushed into a zero window */
 };
 
 enum tcp_rtx_cause {
@@ -154,6 +155,7 @@ struct tcp_dir {
 	uint32_t	base_seq;	/* first data byte's sequence number */
 	uint32_t	high_seq;	/* highest seq + len sent */
 	uint32_t	fin_seq;
+	uint32_t	probe_end;	/* end of the last zero-window probe */
 	uint64_t	last_send_ts;
 	uint32_t	hist_last_syn, hist_last_fin, hist_last_rst;
 	uint8_t		hist_seen_syn, hist_seen_fin, hist_seen_rst;

@@ -609,6 +609,43 @@ START_TEST(test_keep_alive)
 }
 END_TEST
 
+/*
+ * BSD's persist timer: one new byte pushed into a zero window, again and
+ * again.  Probes, never retransmissions; the byte is first really sent when
+ * the window opens (corpus/tcptrace/input/zwnd.dmp.gz and urgent.dmp.gz).
+ */
+START_TEST(test_zero_window_probe_new_byte)
+{
+	struct conn k;
+	struct tcp_verdict *v;
+
+	conn_init(&k);
+	handshake(&k);
+	cli(&k, MS(200), TH_ACK, CISN + 1, SISN + 1, 100);
+	seg_full(&k, DIR_S2C, MS(230), TH_ACK, SISN + 1, CISN + 101, 0, 0,
+	    NULL, 0);
+	v = cli(&k, MS(500), TH_ACK, CISN + 101, SISN + 1, 1);
+	ck_assert_uint_eq(v->seg_class, SEG_ZERO_WINDOW_PROBE);
+	v = cli(&k, MS(1000), TH_ACK, CISN + 101, SISN + 1, 1);
+	ck_assert_uint_eq(v->seg_class, SEG_ZERO_WINDOW_PROBE);
+	ck_assert_uint_eq(C2S(&k)->c.zero_window_probes, 2);
+	/* The window opens; the byte goes out for real, with more. */
+	srv(&k, MS(1100), TH_ACK, SISN + 1, CISN + 101, 0);
+	v = cli(&k, MS(1101), TH_ACK, CISN + 101, SISN + 1, 1000);
+	ck_assert_uint_eq(v->seg_class, SEG_NEW);
+	ck_assert_uint_eq(C2S(&k)->c.retransmissions_total, 0);
+	/* A probe the receiver did accept is no ACK of unseen data. */
+	seg_full(&k, DIR_S2C, MS(1200), TH_ACK, SISN + 1, CISN + 1101, 0, 0,
+	    NULL, 0);
+	v = cli(&k, MS(1300), TH_ACK, CISN + 1101, SISN + 1, 1);
+	ck_assert_uint_eq(v->seg_class, SEG_ZERO_WINDOW_PROBE);
+	srv(&k, MS(1400), TH_ACK, SISN + 1, CISN + 1102, 0);
+	ck_assert_uint_eq(C2S(&k)->c.acked_unseen, 0);
+	ck_assert_uint_eq(C2S(&k)->high_seq, CISN + 1102);
+	conn_free(&k);
+}
+END_TEST
+
 START_TEST(test_zero_window)
 {
 	struct conn k;
@@ -1090,6 +1127,7 @@ tcp_suite(void)
 	tcase_add_test(tc, test_sequence_wrap);
 	tcase_add_test(tc, test_keep_alive);
 	tcase_add_test(tc, test_zero_window);
+	tcase_add_test(tc, test_zero_window_probe_new_byte);
 	tcase_add_test(tc, test_acked_unseen);
 	suite_add_tcase(s, tc);
 
