@@ -43,6 +43,9 @@ enum {
 /* Live capture: the default snaplen holds every header transcope reads. */
 #define DEFAULT_SNAPLEN	512
 
+/* In main(): leave through its cleanup with this exit status. */
+#define EXIT_WITH(code)	do { status = (code); goto done; } while (0)
+
 static volatile sig_atomic_t stop_requested;
 static struct source *signal_source;
 
@@ -386,11 +389,14 @@ main(int argc, char **argv)
 	int nfiles = 0, ch, i, rc, status = 0;
 
 	if (argc > 1 && strcmp(argv[1], "diff") == 0)
-		return diff_main(argc - 1, argv + 1);
+		return diff_main(argc - 1, argv + 1);	/* nothing allocated yet */
 
 	tcp_config_default(&cfg);
 	analyzer_config_default(&acfg);
 	memset(&ropt, 0, sizeof ropt);
+	memset(&an, 0, sizeof an);
+	src = NULL;
+	sink = NULL;
 	files = xcalloc((size_t)argc + 1, sizeof *files);
 	opterr = 0;		/* our own one-line messages, without argv[0] */
 	while ((ch = getopt_long(argc, argv, ":B:c:Dhi:lo:pqr:s:Vw:Z:", long_options,
@@ -407,7 +413,7 @@ main(int argc, char **argv)
 			else {
 				fprintf(stderr, "transcope: unknown format "
 				    "'%s' (use text or json)\n", optarg);
-				return EXIT_USAGE;
+				EXIT_WITH(EXIT_USAGE);
 			}
 			break;
 		case 'o':
@@ -426,7 +432,7 @@ main(int argc, char **argv)
 			if (!parse_seconds(optarg, &cfg.rto.min_ns)) {
 				fprintf(stderr, "transcope: bad --rto-min "
 				    "'%s' (seconds, 0 to 3600)\n", optarg);
-				return EXIT_USAGE;
+				EXIT_WITH(EXIT_USAGE);
 			}
 			break;
 		case OPT_CLOCK_G:
@@ -434,40 +440,40 @@ main(int argc, char **argv)
 				fprintf(stderr, "transcope: bad "
 				    "--clock-granularity '%s' (seconds)\n",
 				    optarg);
-				return EXIT_USAGE;
+				EXIT_WITH(EXIT_USAGE);
 			}
 			break;
 		case OPT_MAX_FLOWS:
 			if (!parse_count("--max-flows", optarg, ULLONG_MAX, &n))
-				return EXIT_USAGE;
+				EXIT_WITH(EXIT_USAGE);
 			acfg.max_flows = n;
 			break;
 		case OPT_TCP_TIMEOUT:
 			if (!parse_timeout("--tcp-timeout", optarg,
 			    &acfg.timeout_ns[FTC_ESTABLISHED]))
-				return EXIT_USAGE;
+				EXIT_WITH(EXIT_USAGE);
 			break;
 		case OPT_SYN_TIMEOUT:
 			if (!parse_timeout("--syn-timeout", optarg,
 			    &acfg.timeout_ns[FTC_EMBRYONIC]))
-				return EXIT_USAGE;
+				EXIT_WITH(EXIT_USAGE);
 			break;
 		case OPT_CLOSED_TIMEOUT:
 			if (!parse_timeout("--closed-timeout", optarg,
 			    &acfg.timeout_ns[FTC_CLOSED]))
-				return EXIT_USAGE;
+				EXIT_WITH(EXIT_USAGE);
 			break;
 		case OPT_UDP_TIMEOUT:
 			if (!parse_timeout("--udp-timeout", optarg,
 			    &acfg.timeout_ns[FTC_UDP]))
-				return EXIT_USAGE;
+				EXIT_WITH(EXIT_USAGE);
 			break;
 		case 'i':
 			lo.device = optarg;
 			break;
 		case 's':
 			if (!parse_count("-s", optarg, 262144, &n))
-				return EXIT_USAGE;
+				EXIT_WITH(EXIT_USAGE);
 			lo.snaplen = (int)n;
 			break;
 		case 'p':
@@ -475,7 +481,7 @@ main(int argc, char **argv)
 			break;
 		case 'B':
 			if (!parse_count("-B", optarg, 4194304, &n))
-				return EXIT_USAGE;
+				EXIT_WITH(EXIT_USAGE);
 			lo.buffer_kib = (int)n;
 			break;
 		case 'D':
@@ -483,15 +489,15 @@ main(int argc, char **argv)
 			break;
 		case 'c':
 			if (!parse_count("-c", optarg, ULLONG_MAX, &count_limit))
-				return EXIT_USAGE;
+				EXIT_WITH(EXIT_USAGE);
 			break;
 		case OPT_DURATION:
 			if (!parse_timeout("--duration", optarg, &duration_ns))
-				return EXIT_USAGE;
+				EXIT_WITH(EXIT_USAGE);
 			break;
 		case OPT_INTERVAL:
 			if (!parse_timeout("--interval", optarg, &interval_ns))
-				return EXIT_USAGE;
+				EXIT_WITH(EXIT_USAGE);
 			break;
 		case 'w':
 			dumppath = optarg;
@@ -504,12 +510,12 @@ main(int argc, char **argv)
 			else {
 				fprintf(stderr, "transcope: bad --proto '%s' "
 				    "(tcp or udp)\n", optarg);
-				return EXIT_USAGE;
+				EXIT_WITH(EXIT_USAGE);
 			}
 			break;
 		case OPT_TOP:
 			if (!parse_count("--top", optarg, ULLONG_MAX, &n))
-				return EXIT_USAGE;
+				EXIT_WITH(EXIT_USAGE);
 			ropt.top = n;
 			if (ropt.sort == SORT_NONE)
 				ropt.sort = SORT_BYTES;
@@ -526,7 +532,7 @@ main(int argc, char **argv)
 				fprintf(stderr, "transcope: bad --sort '%s' "
 				    "(bytes, packets, retransmissions, rtt or "
 				    "duration)\n", optarg);
-				return EXIT_USAGE;
+				EXIT_WITH(EXIT_USAGE);
 			}
 			ropt.sort = (enum report_sort)k;
 			break;
@@ -538,7 +544,7 @@ main(int argc, char **argv)
 			    &ropt.assertions[ropt.nassertions], aerr,
 			    sizeof aerr) != 0) {
 				fprintf(stderr, "transcope: %s\n", aerr);
-				return EXIT_USAGE;
+				EXIT_WITH(EXIT_USAGE);
 			}
 			ropt.nassertions++;
 			break;
@@ -550,14 +556,14 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
-			return 0;
+			EXIT_WITH(0);
 		case 'V':
 			printf("transcope %s\n", PACKAGE_VERSION);
-			return 0;
+			EXIT_WITH(0);
 		case ':':
 			fprintf(stderr, "transcope: option '%s' needs a value "
 			    "(see transcope --help)\n", argv[optind - 1]);
-			return EXIT_USAGE;
+			EXIT_WITH(EXIT_USAGE);
 		default:
 			if (optopt != 0 && optopt < 256)
 				fprintf(stderr, "transcope: unknown option "
@@ -566,17 +572,15 @@ main(int argc, char **argv)
 				fprintf(stderr, "transcope: unknown option "
 				    "'%s' (see transcope --help)\n",
 				    argv[optind - 1]);
-			return EXIT_USAGE;
+			EXIT_WITH(EXIT_USAGE);
 		}
 	}
 	if (list) {
 		if (source_list_interfaces(stdout, errbuf) != 0) {
 			fprintf(stderr, "transcope: %s\n", errbuf);
-			free(files);
-			return EXIT_INPUT;
+			EXIT_WITH(EXIT_INPUT);
 		}
-		free(files);
-		return 0;
+		EXIT_WITH(0);
 	}
 	for (i = optind; i < argc && lo.device == NULL; i++) {
 		if (!looks_like_file(argv[i]))
@@ -588,16 +592,12 @@ main(int argc, char **argv)
 	if (lo.device != NULL && nfiles > 0) {
 		fprintf(stderr, "transcope: -i and capture files cannot be "
 		    "combined (see transcope --help)\n");
-		free(filter);
-		free(files);
-		return EXIT_USAGE;
+		EXIT_WITH(EXIT_USAGE);
 	}
 	if (nfiles == 0 && lo.device == NULL) {
 		fprintf(stderr, "transcope: no capture file given "
 		    "(see transcope --help)\n");
-		free(filter);
-		free(files);
-		return EXIT_USAGE;
+		EXIT_WITH(EXIT_USAGE);
 	}
 
 	if (lo.device != NULL)
@@ -606,18 +606,13 @@ main(int argc, char **argv)
 		src = source_open_files(files, nfiles, filter, errbuf, &st);
 	if (src == NULL) {
 		fprintf(stderr, "transcope: %s\n", errbuf);
-		free(filter);
-		free(files);
-		return st == SOURCE_ERR_FILTER ? EXIT_USAGE : EXIT_INPUT;
+		EXIT_WITH(st == SOURCE_ERR_FILTER ? EXIT_USAGE : EXIT_INPUT);
 	}
 	if ((dumppath != NULL && source_dump_open(src, dumppath, errbuf) != 0) ||
 	    (user != NULL && drop_privileges(user) != 0)) {
 		if (dumppath != NULL && errbuf[0] != '\0')
 			fprintf(stderr, "transcope: %s\n", errbuf);
-		source_close(src);
-		free(filter);
-		free(files);
-		return EXIT_INPUT;
+		EXIT_WITH(EXIT_INPUT);
 	}
 	ropt.json = json;
 	ropt.long_view = long_view;
@@ -628,19 +623,13 @@ main(int argc, char **argv)
 		if (evlog.out == NULL) {
 			fprintf(stderr, "transcope: %s: %s\n", eventspath,
 			    strerror(errno));
-			source_close(src);
-			free(filter);
-			free(files);
-			return EXIT_INPUT;
+			EXIT_WITH(EXIT_INPUT);
 		}
 	}
 	if ((sink = report_sink_new(&ropt)) == NULL) {
 		fprintf(stderr, "transcope: cannot create a temporary file: "
 		    "%s\n", strerror(errno));
-		source_close(src);
-		free(filter);
-		free(files);
-		return EXIT_INPUT;
+		EXIT_WITH(EXIT_INPUT);
 	}
 	analyzer_init(&an, &cfg);
 	analyzer_set_final(&an, &acfg, report_sink_flow, sink);
@@ -745,6 +734,7 @@ main(int argc, char **argv)
 		    strerror(errno));
 		status = EXIT_INPUT;
 	}
+	evlog.out = NULL;
 	rc = write_report(outpath, sink, &an, &ri);
 	if (rc != 0)
 		status = rc;
@@ -766,6 +756,10 @@ main(int argc, char **argv)
 		if (status == 0)
 			status = EXIT_ASSERT;
 	}
+done:
+	/* Every way out comes here: nothing leaks, even on a usage error. */
+	if (evlog.out != NULL && evlog.out != stdout)
+		fclose(evlog.out);
 	for (i = 0; i < (int)ropt.nassertions; i++)
 		assertion_clear(&ropt.assertions[i]);
 	free(ropt.assertions);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <sys/types.h>
 
+#include "jsonw.h"
 #include "report.h"
 #include "xmalloc.h"
 
@@ -36,6 +37,8 @@ struct report_sink {
 	size_t		 n, cap;
 	int		 error;		/* errno of the first spill failure */
 	bool		 one_line;
+	off_t		 spill_off;	/* bytes written to the spill so far */
+	struct jw	 w;		/* the JSON record being built */
 	/* Flows finished since the last interval report, serialised. */
 	FILE		*interval;
 	char		*interval_buf;
@@ -197,6 +200,7 @@ report_sink_free(struct report_sink *rs)
 	free(rs->interval_buf);
 	summary_free(&rs->summary);
 	findings_free(rs->findings);
+	jw_free(&rs->w);
 	fclose(rs->spill);
 	free(rs->entries);
 	free(rs);
@@ -207,7 +211,6 @@ report_sink_flow(void *ctx, const struct flow *f)
 {
 	struct report_sink *rs = ctx;
 	struct spill_entry *e;
-	off_t start;
 
 	if (rs->opt.proto != 0 && f->key.proto != rs->opt.proto)
 		return;
@@ -221,22 +224,28 @@ report_sink_flow(void *ctx, const struct flow *f)
 	e = &rs->entries[rs->n++];
 	e->id = f->id;
 	e->sort_key = sort_key(rs->opt.sort, f);
-	start = ftello(rs->spill);
-	if (rs->json)
-		report_json_flow(rs->spill, f);
-	else
-		report_text_flow_line(rs->spill, f);
-	e->off[0] = start;
-	e->len[0] = (uint32_t)(ftello(rs->spill) - start);
-	e->off[1] = ftello(rs->spill);
-	if (!rs->json && rs->long_view && f->tcp != NULL)
+	e->off[0] = rs->spill_off;
+	if (rs->json) {
+		jw_reset(&rs->w);
+		report_json_flow_jw(&rs->w, f);
+		fwrite(rs->w.buf, 1, rs->w.len, rs->spill);
+		e->len[0] = (uint32_t)rs->w.len;
+	} else
+		e->len[0] = (uint32_t)report_text_flow_line(rs->spill, f);
+	rs->spill_off += e->len[0];
+	e->off[1] = rs->spill_off;
+	e->len[1] = 0;
+	if (!rs->json && rs->long_view && f->tcp != NULL) {
+		/* Opt-in and rare: asking the stream is fine here. */
 		report_text_flow_long(rs->spill, f);
-	e->len[1] = (uint32_t)(ftello(rs->spill) - e->off[1]);
+		rs->spill_off = ftello(rs->spill);
+		e->len[1] = (uint32_t)(rs->spill_off - e->off[1]);
+	}
 	if (ferror(rs->spill) && rs->error == 0)
 		rs->error = errno ? errno : EIO;
 	if (rs->interval != NULL) {
 		if (rs->json) {
-			report_json_flow(rs->interval, f);
+			fwrite(rs->w.buf, 1, rs->w.len, rs->interval);
 			fputc('\n', rs->interval);
 		} else
 			report_text_flow_line(rs->interval, f);

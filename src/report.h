@@ -96,12 +96,15 @@ int	report_text(FILE *, const struct analyzer *, const struct report_info *);
 int	report_json(FILE *, const struct analyzer *, const struct report_info *);
 
 /* The pieces, for report.c: one flow's records and the surrounding parts. */
+struct jw;
 void	report_json_flow(FILE *, const struct flow *);
+void	report_json_flow_jw(struct jw *, const struct flow *);
 void	report_json_head(FILE *, const struct analyzer *,
 	    const struct report_info *, const char *nl,
 	    const struct report_summary *, const struct finding *, size_t,
 	    const struct report_options *);
-void	report_text_flow_line(FILE *, const struct flow *);
+/* Returns the bytes written. */
+size_t	report_text_flow_line(FILE *, const struct flow *);
 void	report_text_flow_long(FILE *, const struct flow *);
 void	report_text_head(FILE *, const struct analyzer *,
 	    const struct report_info *);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "jsonw.h"
 #include "report.h"
 #include "services.h"
 #include "tcp.h"
@@ -52,18 +53,6 @@ add(json_object *o, const char *key, json_object *v)
 }
 
 static json_object *
-j_endpoint(const uint8_t *addr, int ipv, uint16_t port)
-{
-	json_object *o = json_object_new_object();
-	char buf[64];
-
-	format_addr(addr, ipv, buf, sizeof buf);
-	add(o, "ip", json_object_new_string(buf));
-	add(o, "port", json_object_new_int(port));
-	return o;
-}
-
-static json_object *
 j_rtt(const struct rtt_stats *s)
 {
 	json_object *o = json_object_new_object();
@@ -87,192 +76,244 @@ j_rtt(const struct rtt_stats *s)
 	return o;
 }
 
-static json_object *
-j_rto(const struct tcp_dir *D)
-{
-	json_object *o = json_object_new_object();
-	const struct rto_estimator *e = &D->rto;
+/* ---- the per-flow record, with the streaming writer (jsonw.h) ---- */
 
-	if (e->have_sample) {
-		add(o, "srtt_s", j_seconds(e->srtt_ns));
-		add(o, "rttvar_s", j_seconds(e->rttvar_ns));
-		add(o, "rto_s", j_seconds(e->rto_ns));
-		add(o, "min_rto_s", j_seconds(e->min_rto_ns));
-		add(o, "max_rto_s", j_seconds(e->max_rto_ns));
-	} else {
-		add(o, "srtt_s", NULL);
-		add(o, "rttvar_s", NULL);
-		add(o, "rto_s", j_seconds(e->rto_ns));
-		add(o, "min_rto_s", NULL);
-		add(o, "max_rto_s", NULL);
-	}
-	add(o, "timeouts", j_u64(D->c.rto_timeouts));
-	add(o, "observed_min_s", D->c.observed_rto_min_ns ?
-	    j_seconds(D->c.observed_rto_min_ns) : NULL);
-	add(o, "observed_max_s", D->c.observed_rto_max_ns ?
-	    j_seconds(D->c.observed_rto_max_ns) : NULL);
-	add(o, "max_backoff", j_u64(D->c.max_backoff));
-	add(o, "timeouts_below_estimate", j_u64(D->c.rto_below_estimate));
-	return o;
+/* A time that may be unknown. */
+static void
+w_seconds_or_null(struct jw *w, const char *key, bool known, uint64_t ns)
+{
+	if (known)
+		jw_seconds(w, key, ns);
+	else
+		jw_null(w, key);
 }
 
-static json_object *
-j_tcp_dir(const struct flow *f, enum flow_dir d, json_object *o)
+static void
+w_endpoint(struct jw *w, const char *key, const uint8_t *addr, int ipv,
+    uint16_t port)
+{
+	char buf[64];
+
+	format_addr(addr, ipv, buf, sizeof buf);
+	jw_obj_begin(w, key);
+	jw_str(w, "ip", buf);
+	jw_int(w, "port", port);
+	jw_obj_end(w);
+}
+
+static void
+w_rtt(struct jw *w, const char *key, const struct rtt_stats *s)
+{
+	bool any = s->samples > 0;
+
+	jw_obj_begin(w, key);
+	jw_u64(w, "samples", s->samples);
+	w_seconds_or_null(w, "min_s", any, s->min_ns);
+	if (any)
+		jw_fixed(w, "mean_s", rtt_stats_mean(s) / 1e9, 9);
+	else
+		jw_null(w, "mean_s");
+	w_seconds_or_null(w, "max_s", any, s->max_ns);
+	if (any)
+		jw_fixed(w, "stddev_s", rtt_stats_stddev(s) / 1e9, 9);
+	else
+		jw_null(w, "stddev_s");
+	w_seconds_or_null(w, "p50_s", any, rtt_stats_percentile(s, 50));
+	w_seconds_or_null(w, "p95_s", any, rtt_stats_percentile(s, 95));
+	jw_obj_end(w);
+}
+
+static void
+w_rto(struct jw *w, const struct tcp_dir *D)
+{
+	const struct rto_estimator *e = &D->rto;
+
+	jw_obj_begin(w, "rto");
+	w_seconds_or_null(w, "srtt_s", e->have_sample, e->srtt_ns);
+	w_seconds_or_null(w, "rttvar_s", e->have_sample, e->rttvar_ns);
+	jw_seconds(w, "rto_s", e->rto_ns);
+	w_seconds_or_null(w, "min_rto_s", e->have_sample, e->min_rto_ns);
+	w_seconds_or_null(w, "max_rto_s", e->have_sample, e->max_rto_ns);
+	jw_u64(w, "timeouts", D->c.rto_timeouts);
+	w_seconds_or_null(w, "observed_min_s", D->c.observed_rto_min_ns != 0,
+	    D->c.observed_rto_min_ns);
+	w_seconds_or_null(w, "observed_max_s", D->c.observed_rto_max_ns != 0,
+	    D->c.observed_rto_max_ns);
+	jw_u64(w, "max_backoff", D->c.max_backoff);
+	jw_u64(w, "timeouts_below_estimate", D->c.rto_below_estimate);
+	jw_obj_end(w);
+}
+
+static void
+w_tcp_dir(struct jw *w, const struct flow *f, enum flow_dir d)
 {
 	const struct tcp_conn *c = f->tcp;
 	const struct tcp_dir *D = &c->dir[d];
 	const struct tcp_dir_counters *k = &D->c;
-	json_object *x;
 	uint64_t dur = f->last_ts - f->first_ts, unique = tcp_dir_unique_bytes(D);
 	int i;
 
-	add(o, "data_segments", j_u64(k->data_segments));
-	add(o, "pure_acks", j_u64(k->pure_acks));
-	add(o, "syn", j_u64(k->syns));
-	add(o, "fin", j_u64(k->fins));
-	add(o, "rst", j_u64(k->rsts));
-	x = json_object_new_object();
-	add(x, "total", j_u64(k->retransmissions_total));
+	jw_u64(w, "data_segments", k->data_segments);
+	jw_u64(w, "pure_acks", k->pure_acks);
+	jw_u64(w, "syn", k->syns);
+	jw_u64(w, "fin", k->fins);
+	jw_u64(w, "rst", k->rsts);
+	jw_obj_begin(w, "retransmissions");
+	jw_u64(w, "total", k->retransmissions_total);
 	for (i = 0; i < RTX_CAUSES; i++)
-		add(x, tcp_rtx_cause_name((enum tcp_rtx_cause)i),
-		    j_u64(k->retransmissions[i]));
-	add(x, "bytes", j_u64(k->retransmitted_bytes));
-	add(o, "retransmissions", x);
-	add(o, "out_of_order", j_u64(k->out_of_order));
-	add(o, "network_duplicates", j_u64(k->network_duplicates));
-	add(o, "lost_segments", j_u64(k->lost_segments));
-	add(o, "lost_bytes", j_u64(k->lost_bytes));
-	add(o, "dup_acks", j_u64(k->dup_acks));
-	add(o, "max_dup_ack_run", j_u64(k->max_dup_ack_run));
-	add(o, "acked_unseen", j_u64(k->acked_unseen));
-	x = json_object_new_object();
-	add(x, "count", j_u64(k->zero_window_count));
-	add(x, "duration_s", j_seconds(k->zero_window_ns));
-	add(x, "probes", j_u64(k->zero_window_probes));
-	add(o, "zero_window", x);
-	add(o, "window_full", j_u64(k->window_full));
-	add(o, "window_updates", j_u64(k->window_updates));
-	add(o, "keep_alives", j_u64(k->keep_alives));
-	add(o, "dsacks", j_u64(k->dsacks));
-	add(o, "rtt", j_rtt(&D->rtt));
-	add(o, "ts_rtt", j_rtt(&D->ts_rtt));
-	add(o, "rto", j_rto(D));
-	add(o, "isn", D->isn_set ? j_u64(D->isn) : NULL);
-	add(o, "mss", D->has_mss ? json_object_new_int(D->mss) : NULL);
-	add(o, "wscale", D->has_wscale ? json_object_new_int(D->wscale) : NULL);
-	add(o, "sack_permitted", json_object_new_boolean(tcp_conn_sack_ok(c)));
-	add(o, "timestamps", json_object_new_boolean(tcp_conn_timestamps_ok(c)));
-	x = json_object_new_object();
-	add(x, "ect0", j_u64(k->ect0));
-	add(x, "ect1", j_u64(k->ect1));
-	add(x, "ce", j_u64(k->ce));
-	add(x, "ece", j_u64(k->ece));
-	add(x, "cwr", j_u64(k->cwr));
-	add(o, "ecn", x);
-	add(o, "max_bytes_in_flight", j_u64(k->max_in_flight));
-	add(o, "mean_bytes_in_flight", k->in_flight_samples ?
-	    j_double((double)k->sum_in_flight / (double)k->in_flight_samples,
-	    1) : j_u64(0));
-	x = json_object_new_object();
-	add(x, "min", D->window_known ? j_u64(k->adv_window_min) : NULL);
-	add(x, "max", D->window_known ? j_u64(k->adv_window_max) : NULL);
-	add(o, "adv_window", x);
-	add(o, "unique_payload_bytes", j_u64(unique));
-	add(o, "throughput_bps", j_double(dur ?
-	    (double)f->dir[d].payload_bytes * 8e9 / (double)dur : 0.0, 1));
-	add(o, "goodput_bps", j_double(dur ?
-	    (double)unique * 8e9 / (double)dur : 0.0, 1));
-	return o;
+		jw_u64(w, tcp_rtx_cause_name((enum tcp_rtx_cause)i),
+		    k->retransmissions[i]);
+	jw_u64(w, "bytes", k->retransmitted_bytes);
+	jw_obj_end(w);
+	jw_u64(w, "out_of_order", k->out_of_order);
+	jw_u64(w, "network_duplicates", k->network_duplicates);
+	jw_u64(w, "lost_segments", k->lost_segments);
+	jw_u64(w, "lost_bytes", k->lost_bytes);
+	jw_u64(w, "dup_acks", k->dup_acks);
+	jw_u64(w, "max_dup_ack_run", k->max_dup_ack_run);
+	jw_u64(w, "acked_unseen", k->acked_unseen);
+	jw_obj_begin(w, "zero_window");
+	jw_u64(w, "count", k->zero_window_count);
+	jw_seconds(w, "duration_s", k->zero_window_ns);
+	jw_u64(w, "probes", k->zero_window_probes);
+	jw_obj_end(w);
+	jw_u64(w, "window_full", k->window_full);
+	jw_u64(w, "window_updates", k->window_updates);
+	jw_u64(w, "keep_alives", k->keep_alives);
+	jw_u64(w, "dsacks", k->dsacks);
+	w_rtt(w, "rtt", &D->rtt);
+	w_rtt(w, "ts_rtt", &D->ts_rtt);
+	w_rto(w, D);
+	if (D->isn_set)
+		jw_u64(w, "isn", D->isn);
+	else
+		jw_null(w, "isn");
+	if (D->has_mss)
+		jw_int(w, "mss", D->mss);
+	else
+		jw_null(w, "mss");
+	if (D->has_wscale)
+		jw_int(w, "wscale", D->wscale);
+	else
+		jw_null(w, "wscale");
+	jw_bool(w, "sack_permitted", tcp_conn_sack_ok(c));
+	jw_bool(w, "timestamps", tcp_conn_timestamps_ok(c));
+	jw_obj_begin(w, "ecn");
+	jw_u64(w, "ect0", k->ect0);
+	jw_u64(w, "ect1", k->ect1);
+	jw_u64(w, "ce", k->ce);
+	jw_u64(w, "ece", k->ece);
+	jw_u64(w, "cwr", k->cwr);
+	jw_obj_end(w);
+	jw_u64(w, "max_bytes_in_flight", k->max_in_flight);
+	if (k->in_flight_samples)
+		jw_fixed(w, "mean_bytes_in_flight", (double)k->sum_in_flight /
+		    (double)k->in_flight_samples, 1);
+	else
+		jw_u64(w, "mean_bytes_in_flight", 0);
+	jw_obj_begin(w, "adv_window");
+	if (D->window_known) {
+		jw_u64(w, "min", k->adv_window_min);
+		jw_u64(w, "max", k->adv_window_max);
+	} else {
+		jw_null(w, "min");
+		jw_null(w, "max");
+	}
+	jw_obj_end(w);
+	jw_u64(w, "unique_payload_bytes", unique);
+	jw_fixed(w, "throughput_bps", dur ?
+	    (double)f->dir[d].payload_bytes * 8e9 / (double)dur : 0.0, 1);
+	jw_fixed(w, "goodput_bps", dur ?
+	    (double)unique * 8e9 / (double)dur : 0.0, 1);
 }
 
-static json_object *
-j_dir(const struct flow *f, enum flow_dir d)
+static void
+w_dir(struct jw *w, const char *key, const struct flow *f, enum flow_dir d)
 {
-	json_object *o = json_object_new_object();
 	const struct flow_dir_stats *s = &f->dir[d];
 
-	add(o, "packets", j_u64(s->packets));
-	add(o, "bytes", j_u64(s->bytes));
-	add(o, "payload_bytes", j_u64(s->payload_bytes));
+	jw_obj_begin(w, key);
+	jw_u64(w, "packets", s->packets);
+	jw_u64(w, "bytes", s->bytes);
+	jw_u64(w, "payload_bytes", s->payload_bytes);
 	if (f->tcp != NULL)
-		j_tcp_dir(f, d, o);
-	return o;
+		w_tcp_dir(w, f, d);
+	jw_obj_end(w);
 }
 
-static json_object *
-j_handshake(const struct tcp_conn *c)
+static void
+w_handshake(struct jw *w, const struct tcp_conn *c)
 {
-	json_object *o = json_object_new_object();
-	bool have_synack = c->synack_count > 0 && c->syn_count > 0 &&
-	    c->synack_ts >= c->syn_ts;
+	bool done = c->handshake_complete != 0;
 
-	add(o, "complete", json_object_new_boolean(c->handshake_complete));
-	add(o, "syn_retries", j_u64(c->syn_count ? c->syn_count - 1 : 0));
-	add(o, "synack_retries",
-	    j_u64(c->synack_count ? c->synack_count - 1 : 0));
-	add(o, "rtt_s", c->handshake_complete && c->syn_count &&
-	    c->handshake_ack_ts >= c->syn_ts ?
-	    j_seconds(c->handshake_ack_ts - c->syn_ts) : NULL);
-	add(o, "client_rtt_s", c->handshake_complete &&
-	    c->handshake_ack_ts >= c->synack_ts ?
-	    j_seconds(c->handshake_ack_ts - c->synack_ts) : NULL);
-	add(o, "server_rtt_s", have_synack ?
-	    j_seconds(c->synack_ts - c->syn_ts) : NULL);
-	add(o, "simultaneous_open",
-	    json_object_new_boolean(c->simultaneous_open));
-	return o;
+	jw_obj_begin(w, "handshake");
+	jw_bool(w, "complete", done);
+	jw_u64(w, "syn_retries", c->syn_count ? c->syn_count - 1 : 0);
+	jw_u64(w, "synack_retries", c->synack_count ? c->synack_count - 1 : 0);
+	w_seconds_or_null(w, "rtt_s", done && c->syn_count &&
+	    c->handshake_ack_ts >= c->syn_ts, c->handshake_ack_ts - c->syn_ts);
+	w_seconds_or_null(w, "client_rtt_s", done &&
+	    c->handshake_ack_ts >= c->synack_ts,
+	    c->handshake_ack_ts - c->synack_ts);
+	w_seconds_or_null(w, "server_rtt_s", c->synack_count > 0 &&
+	    c->syn_count > 0 && c->synack_ts >= c->syn_ts,
+	    c->synack_ts - c->syn_ts);
+	jw_bool(w, "simultaneous_open", c->simultaneous_open != 0);
+	jw_obj_end(w);
 }
 
-static json_object *
-j_close(const struct flow *f)
+static void
+w_close(struct jw *w, const struct flow *f)
 {
 	const struct tcp_conn *c = f->tcp;
-	json_object *o = json_object_new_object();
 
-	add(o, "by", json_object_new_string(close_by(f)));
-	add(o, "how", json_object_new_string(close_how(f)));
-	add(o, "rst_by", json_object_new_string(c->first_rst_dir < 0 ? "none" :
-	    c->first_rst_dir == DIR_C2S ? "client" : "server"));
-	add(o, "rst_phase", c->first_rst_dir < 0 ? NULL :
-	    json_object_new_string(tcp_phase_name(c->rst_phase)));
-	add(o, "client_fin", json_object_new_boolean(c->dir[DIR_C2S].fin_seen));
-	add(o, "server_fin", json_object_new_boolean(c->dir[DIR_S2C].fin_seen));
-	add(o, "final_ack", json_object_new_boolean(c->final_ack));
-	return o;
+	jw_obj_begin(w, "close");
+	jw_str(w, "by", close_by(f));
+	jw_str(w, "how", close_how(f));
+	jw_str(w, "rst_by", c->first_rst_dir < 0 ? "none" :
+	    c->first_rst_dir == DIR_C2S ? "client" : "server");
+	if (c->first_rst_dir < 0)
+		jw_null(w, "rst_phase");
+	else
+		jw_str(w, "rst_phase", tcp_phase_name(c->rst_phase));
+	jw_bool(w, "client_fin", c->dir[DIR_C2S].fin_seen != 0);
+	jw_bool(w, "server_fin", c->dir[DIR_S2C].fin_seen != 0);
+	jw_bool(w, "final_ack", c->final_ack != 0);
+	jw_obj_end(w);
 }
 
-static json_object *
-j_flow(const struct flow *f)
+void
+report_json_flow_jw(struct jw *w, const struct flow *f)
 {
-	json_object *o = json_object_new_object();
 	uint16_t sport = flow_server_port(f);
 	const char *svc = service_name(f->key.proto, sport);
 	char hbuf[8];
 
-	add(o, "id", j_u64(f->id));
-	add(o, "proto", json_object_new_string(f->key.proto == 6 ? "tcp" : "udp"));
-	add(o, "ip_version", json_object_new_int(f->key.ip_version));
-	add(o, "client", j_endpoint(flow_client_addr(f), f->key.ip_version,
-	    flow_client_port(f)));
-	add(o, "server", j_endpoint(flow_server_addr(f), f->key.ip_version,
-	    sport));
-	add(o, "client_chosen_by",
-	    json_object_new_string(role_source_name(f->role_source)));
-	add(o, "service", svc != NULL ? json_object_new_string(svc) : NULL);
-	add(o, "port_class", json_object_new_string(port_class(sport)));
-	add(o, "first_ts", j_seconds(f->first_ts));
-	add(o, "last_ts", j_seconds(f->last_ts));
-	add(o, "duration_s", j_seconds(f->last_ts - f->first_ts));
-	add(o, "state", json_object_new_string(flow_state(f)));
-	add(o, "history", json_object_new_string(flow_history(f, hbuf,
-	    sizeof hbuf)));
+	jw_obj_begin(w, NULL);
+	jw_u64(w, "id", f->id);
+	jw_str(w, "proto", f->key.proto == 6 ? "tcp" : "udp");
+	jw_int(w, "ip_version", f->key.ip_version);
+	w_endpoint(w, "client", flow_client_addr(f), f->key.ip_version,
+	    flow_client_port(f));
+	w_endpoint(w, "server", flow_server_addr(f), f->key.ip_version, sport);
+	jw_str(w, "client_chosen_by", role_source_name(f->role_source));
+	if (svc != NULL)
+		jw_str(w, "service", svc);
+	else
+		jw_null(w, "service");
+	jw_str(w, "port_class", port_class(sport));
+	jw_seconds(w, "first_ts", f->first_ts);
+	jw_seconds(w, "last_ts", f->last_ts);
+	jw_seconds(w, "duration_s", f->last_ts - f->first_ts);
+	jw_str(w, "state", flow_state(f));
+	jw_str(w, "history", flow_history(f, hbuf, sizeof hbuf));
 	if (f->tcp != NULL) {
-		add(o, "handshake", j_handshake(f->tcp));
-		add(o, "close", j_close(f));
+		w_handshake(w, f->tcp);
+		w_close(w, f);
 	}
-	add(o, "c2s", j_dir(f, DIR_C2S));
-	add(o, "s2c", j_dir(f, DIR_S2C));
-	return o;
+	w_dir(w, "c2s", f, DIR_C2S);
+	w_dir(w, "s2c", f, DIR_S2C);
+	jw_obj_end(w);
 }
 
 static json_object *
@@ -347,10 +388,13 @@ put(FILE *out, json_object *o)
 void
 report_json_flow(FILE *out, const struct flow *f)
 {
-	json_object *o = j_flow(f);
+	struct jw w;
 
-	put(out, o);
-	json_object_put(o);
+	memset(&w, 0, sizeof w);
+	jw_reset(&w);
+	report_json_flow_jw(&w, f);
+	fwrite(w.buf, 1, w.len, out);
+	jw_free(&w);
 }
 
 /* Everything before the flows array. */

@@ -137,9 +137,10 @@ report_text_table_head(FILE *out)
 	    "rexmt>", "rexmt<");
 }
 
-void
+size_t
 report_text_flow_line(FILE *out, const struct flow *f)
 {
+	int n, total = 0;
 	const char *svc = service_name(f->key.proto, flow_server_port(f));
 	char cl[80], sv[80];
 
@@ -147,20 +148,23 @@ report_text_flow_line(FILE *out, const struct flow *f)
 	    flow_client_port(f), cl, sizeof cl);
 	format_endpoint(flow_server_addr(f), f->key.ip_version,
 	    flow_server_port(f), sv, sizeof sv);
-	fprintf(out, "%5" PRIu64 " %-5s %-24s %-24s %-10s %7" PRIu64
+	n = fprintf(out, "%5" PRIu64 " %-5s %-24s %-24s %-10s %7" PRIu64
 	    " %10" PRIu64 " %7" PRIu64 " %10" PRIu64 " %10.6f %-6s",
 	    f->id, f->key.proto == 6 ? "tcp" : "udp", cl, sv,
 	    svc != NULL ? svc : port_class(flow_server_port(f)),
 	    f->dir[DIR_C2S].packets, f->dir[DIR_C2S].bytes,
 	    f->dir[DIR_S2C].packets, f->dir[DIR_S2C].bytes,
 	    ns_to_s(f->last_ts - f->first_ts), flow_state(f));
+	total += n > 0 ? n : 0;
 	if (f->tcp != NULL)
-		fprintf(out, " %6" PRIu64 " %6" PRIu64,
+		n = fprintf(out, " %6" PRIu64 " %6" PRIu64,
 		    f->tcp->dir[DIR_C2S].c.retransmissions_total,
 		    f->tcp->dir[DIR_S2C].c.retransmissions_total);
 	else
-		fprintf(out, " %6s %6s", "-", "-");
+		n = fprintf(out, " %6s %6s", "-", "-");
+	total += n > 0 ? n : 0;
 	fputc('\n', out);
+	return (size_t)total + 1;
 }
 
 /* ---- the long view ---- */

@@ -85,9 +85,9 @@ enum tcp_endpoint_state {
 	EP_RESET
 };
 
-#define TCP_MAX_HOLES		16
-#define TCP_RECENT		8
-#define TCP_TSVAL_RING		32
+#define TCP_MAX_HOLES		8
+#define TCP_RECENT		4
+#define TCP_TSVAL_RING		16
 #define TCP_RTX_RING		32
 #define TCP_MAX_OUTSTANDING	65536
 

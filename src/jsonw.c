@@ -1,0 +1,217 @@
+/*
+ * Streaming JSON writer: see jsonw.h.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonw.h"
+#include "xmalloc.h"
+
+static void
+jw_reserve(struct jw *w, size_t n)
+{
+	if (w->len + n <= w->cap)
+		return;
+	while (w->len + n > w->cap)
+		w->cap = w->cap ? w->cap * 2 : 4096;
+	w->buf = xreallocarray(w->buf, w->cap, 1);
+}
+
+static void
+jw_raw(struct jw *w, const char *s, size_t n)
+{
+	jw_reserve(w, n);
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+}
+
+static void
+jw_char(struct jw *w, char c)
+{
+	jw_reserve(w, 1);
+	w->buf[w->len++] = c;
+}
+
+/* The string with json-c's escapes (no slash escape). */
+static void
+jw_quoted(struct jw *w, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	jw_char(w, '"');
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		switch (c) {
+		case '"':  jw_raw(w, "\\\"", 2); break;
+		case '\\': jw_raw(w, "\\\\", 2); break;
+		case '\b': jw_raw(w, "\\b", 2); break;
+		case '\f': jw_raw(w, "\\f", 2); break;
+		case '\n': jw_raw(w, "\\n", 2); break;
+		case '\r': jw_raw(w, "\\r", 2); break;
+		case '\t': jw_raw(w, "\\t", 2); break;
+		default:
+			if (c < 0x20) {
+				char u[6] = { '\\', 'u', '0', '0', hex[c >> 4],
+				    hex[c & 15] };
+
+				jw_raw(w, u, sizeof u);
+			} else
+				jw_char(w, (char)c);
+		}
+	}
+	jw_char(w, '"');
+}
+
+/* A separator if needed, then the key. */
+static void
+jw_key(struct jw *w, const char *key)
+{
+	if (!w->first[w->depth])
+		jw_char(w, ',');
+	w->first[w->depth] = false;
+	if (key != NULL) {
+		jw_quoted(w, key);
+		jw_char(w, ':');
+	}
+}
+
+static void
+jw_digits(struct jw *w, uint64_t v)
+{
+	char tmp[24];
+	int n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	jw_reserve(w, (size_t)n);
+	while (n > 0)
+		w->buf[w->len++] = tmp[--n];
+}
+
+void
+jw_reset(struct jw *w)
+{
+	w->len = 0;
+	w->depth = 0;
+	w->first[0] = true;
+}
+
+void
+jw_free(struct jw *w)
+{
+	free(w->buf);
+	memset(w, 0, sizeof *w);
+}
+
+static void
+jw_open(struct jw *w, const char *key, char c)
+{
+	jw_key(w, key);
+	jw_char(w, c);
+	if (w->depth + 1 >= JW_MAX_DEPTH)
+		fatalx("JSON nested too deep");
+	w->first[++w->depth] = true;
+}
+
+void
+jw_obj_begin(struct jw *w, const char *key)
+{
+	jw_open(w, key, '{');
+}
+
+void
+jw_obj_end(struct jw *w)
+{
+	w->depth--;
+	jw_char(w, '}');
+}
+
+void
+jw_arr_begin(struct jw *w, const char *key)
+{
+	jw_open(w, key, '[');
+}
+
+void
+jw_arr_end(struct jw *w)
+{
+	w->depth--;
+	jw_char(w, ']');
+}
+
+void
+jw_u64(struct jw *w, const char *key, uint64_t v)
+{
+	jw_key(w, key);
+	jw_digits(w, v);
+}
+
+void
+jw_int(struct jw *w, const char *key, int64_t v)
+{
+	jw_key(w, key);
+	if (v < 0) {
+		jw_char(w, '-');
+		jw_digits(w, (uint64_t)0 - (uint64_t)v);
+	} else
+		jw_digits(w, (uint64_t)v);
+}
+
+void
+jw_bool(struct jw *w, const char *key, bool v)
+{
+	jw_key(w, key);
+	if (v)
+		jw_raw(w, "true", 4);
+	else
+		jw_raw(w, "false", 5);
+}
+
+void
+jw_null(struct jw *w, const char *key)
+{
+	jw_key(w, key);
+	jw_raw(w, "null", 4);
+}
+
+void
+jw_str(struct jw *w, const char *key, const char *s)
+{
+	jw_key(w, key);
+	jw_quoted(w, s);
+}
+
+void
+jw_seconds(struct jw *w, const char *key, uint64_t ns)
+{
+	uint64_t us = ns % 1000000000u / 1000u;
+	char frac[7];
+	int i;
+
+	jw_key(w, key);
+	jw_digits(w, ns / 1000000000u);
+	for (i = 5; i >= 0; i--) {
+		frac[i + 1] = (char)('0' + us % 10);
+		us /= 10;
+	}
+	frac[0] = '.';
+	jw_raw(w, frac, sizeof frac);
+}
+
+void
+jw_fixed(struct jw *w, const char *key, double v, int decimals)
+{
+	char buf[64];
+	int n;
+
+	jw_key(w, key);
+	n = snprintf(buf, sizeof buf, "%.*f", decimals, v);
+	if (n > 0)
+		jw_raw(w, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+}
