@@ -41,8 +41,10 @@ struct entry {
 	uint64_t	 resets;	/* connections reset (rst table) */
 	uint64_t	 first_ts, last_ts;
 	uint32_t	 ntargets;	/* distinct failed targets, saturating */
+	uint32_t	 targets_cap;
 	struct target	*targets;
 	uint32_t	 nclients;	/* distinct clients, saturating */
+	uint32_t	 clients_cap;
 	uint8_t		 (*clients)[16];
 };
 
@@ -177,11 +179,14 @@ add_client(struct entry *e, const uint8_t *addr)
 	for (i = 0; i < e->nclients && i < SCAN_SET_MAX; i++)
 		if (memcmp(e->clients[i], addr, 16) == 0)
 			return;
-	if (e->nclients >= SCAN_SET_MAX) {
+	if (e->nclients >= SCAN_SET_MAX)
 		return;
+	if (e->nclients == e->clients_cap) {
+		/* Grow by doubling: most hosts have one or two. */
+		e->clients_cap = e->clients_cap ? e->clients_cap * 2 : 2;
+		e->clients = xreallocarray(e->clients, e->clients_cap,
+		    sizeof *e->clients);
 	}
-	if (e->clients == NULL)
-		e->clients = xcalloc(SCAN_SET_MAX, sizeof *e->clients);
 	memcpy(e->clients[e->nclients++], addr, 16);
 }
 
@@ -196,8 +201,11 @@ add_target(struct entry *e, const uint8_t *addr, uint16_t port)
 			return;
 	if (e->ntargets >= SCAN_SET_MAX)
 		return;
-	if (e->targets == NULL)
-		e->targets = xcalloc(SCAN_SET_MAX, sizeof *e->targets);
+	if (e->ntargets == e->targets_cap) {
+		e->targets_cap = e->targets_cap ? e->targets_cap * 2 : 2;
+		e->targets = xreallocarray(e->targets, e->targets_cap,
+		    sizeof *e->targets);
+	}
 	memcpy(e->targets[e->ntargets].addr, addr, 16);
 	e->targets[e->ntargets].port = port;
 	e->ntargets++;

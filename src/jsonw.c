@@ -11,16 +11,21 @@
 #include "xmalloc.h"
 
 static void
-jw_reserve(struct jw *w, size_t n)
+jw_grow(struct jw *w, size_t n)
 {
-	if (w->len + n <= w->cap)
-		return;
 	while (w->len + n > w->cap)
 		w->cap = w->cap ? w->cap * 2 : 4096;
 	w->buf = xreallocarray(w->buf, w->cap, 1);
 }
 
-static void
+static inline void
+jw_reserve(struct jw *w, size_t n)
+{
+	if (w->len + n > w->cap)
+		jw_grow(w, n);
+}
+
+static inline void
 jw_raw(struct jw *w, const char *s, size_t n)
 {
 	jw_reserve(w, n);
@@ -28,7 +33,7 @@ jw_raw(struct jw *w, const char *s, size_t n)
 	w->len += n;
 }
 
-static void
+static inline void
 jw_char(struct jw *w, char c)
 {
 	jw_reserve(w, 1);
@@ -40,7 +45,20 @@ static void
 jw_quoted(struct jw *w, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
+	size_t n;
 
+	/* The common case, nothing to escape: one copy. */
+	for (n = 0; s[n] != '\0'; n++)
+		if ((unsigned char)s[n] < 0x20 || s[n] == '"' || s[n] == '\\')
+			break;
+	if (s[n] == '\0') {
+		jw_reserve(w, n + 2);
+		w->buf[w->len++] = '"';
+		memcpy(w->buf + w->len, s, n);
+		w->len += n;
+		w->buf[w->len++] = '"';
+		return;
+	}
 	jw_char(w, '"');
 	for (; *s != '\0'; s++) {
 		unsigned char c = (unsigned char)*s;
@@ -66,16 +84,25 @@ jw_quoted(struct jw *w, const char *s)
 	jw_char(w, '"');
 }
 
-/* A separator if needed, then the key. */
+/*
+ * A separator if needed, then the key.  Keys are the program's own
+ * literals, never data, so they go out as they are.
+ */
 static void
 jw_key(struct jw *w, const char *key)
 {
+	size_t n = key != NULL ? strlen(key) : 0;
+
+	jw_reserve(w, n + 4);
 	if (!w->first[w->depth])
-		jw_char(w, ',');
+		w->buf[w->len++] = ',';
 	w->first[w->depth] = false;
 	if (key != NULL) {
-		jw_quoted(w, key);
-		jw_char(w, ':');
+		w->buf[w->len++] = '"';
+		memcpy(w->buf + w->len, key, n);
+		w->len += n;
+		w->buf[w->len++] = '"';
+		w->buf[w->len++] = ':';
 	}
 }
 

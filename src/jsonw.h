@@ -4,7 +4,8 @@
  * whole analysis.  Output is what json-c writes with
  * JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, byte for byte
  * (the golden tests and tests/check_json.c, which parses it back with json-c,
- * hold it to that).  Keys are passed as NULL inside arrays.
+ * hold it to that).  Keys are the program's literals and are not escaped;
+ * they are NULL inside arrays.  String values are escaped.
  *
  * The writer owns its buffer; jw_reset() empties it for reuse, jw_free()
  * releases it.

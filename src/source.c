@@ -10,6 +10,7 @@
 
 #include <pcap/pcap.h>
 #include <poll.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,10 @@ struct source_file {
 	const u_char	*data;
 	uint64_t	 size;		/* file size, 0 if unknown (a pipe) */
 	uint64_t	 read;		/* bytes read when it ended */
+	int		 has_filter;
+	struct bpf_program filter;	/* applied here, record by record */
+	uint32_t	 rec_hdr;	/* pcap record header size; 0: pcapng */
+	uint64_t	 next_off;	/* pcap: where the next record starts */
 };
 
 struct source {
@@ -50,6 +55,36 @@ ts_to_ns(const struct timeval *tv)
 	if (tv->tv_sec < 0)
 		return 0;
 	return (uint64_t)tv->tv_sec * 1000000000ULL + (uint64_t)tv->tv_usec;
+}
+
+/*
+ * The record header size of a classic pcap file from its magic number, or
+ * 0 for pcapng, a pipe, or anything else (offsets are then approximate).
+ */
+static uint32_t
+pcap_record_header_size(const char *path)
+{
+	uint8_t m[4];
+	uint32_t le, be;
+	FILE *fp;
+
+	if (strcmp(path, "-") == 0 || (fp = fopen(path, "rb")) == NULL)
+		return 0;
+	if (fread(m, 1, 4, fp) != 4) {
+		fclose(fp);
+		return 0;
+	}
+	fclose(fp);
+	le = (uint32_t)m[0] | (uint32_t)m[1] << 8 | (uint32_t)m[2] << 16 |
+	    (uint32_t)m[3] << 24;
+	be = (uint32_t)m[3] | (uint32_t)m[2] << 8 | (uint32_t)m[1] << 16 |
+	    (uint32_t)m[0] << 24;
+	if (le == 0xa1b2c3d4 || be == 0xa1b2c3d4 || le == 0xa1b23c4d ||
+	    be == 0xa1b23c4d)
+		return 16;
+	if (le == 0xa1b2cd34 || be == 0xa1b2cd34)
+		return 24;		/* Kuznetzov's modified format */
+	return 0;
 }
 
 static void
@@ -103,10 +138,24 @@ source_open_files(char *const *paths, int npaths, const char *filter,
 			if (stat(paths[i], &sb) == 0 && S_ISREG(sb.st_mode))
 				sf->size = (uint64_t)sb.st_size;
 		}
-		if (filter != NULL && set_filter(sf->pcap, paths[i], filter,
-		    errbuf, st) != 0) {
-			source_close(s);
-			return NULL;
+		sf->rec_hdr = pcap_record_header_size(paths[i]);
+		sf->next_off = 24;
+		/*
+		 * The filter runs here, not inside libpcap, so every record
+		 * passes through source_file_fill() and its offset is known
+		 * when one turns out damaged.
+		 */
+		if (filter != NULL) {
+			if (pcap_compile(sf->pcap, &sf->filter, filter, 1,
+			    PCAP_NETMASK_UNKNOWN) != 0) {
+				snprintf(errbuf, SOURCE_ERRBUF_SIZE,
+				    "bad filter expression '%s': %s", filter,
+				    pcap_geterr(sf->pcap));
+				*st = SOURCE_ERR_FILTER;
+				source_close(s);
+				return NULL;
+			}
+			sf->has_filter = 1;
 		}
 	}
 	*st = SOURCE_OK;
@@ -324,10 +373,13 @@ source_file_fill(struct source *s, struct source_file *sf, char *errbuf)
 
 	if (sf->pending || sf->pcap == NULL || sf->done)
 		return 0;
-	r = pcap_next_ex(sf->pcap, &sf->hdr, &sf->data);
-	if (r == 1) {
-		sf->pending = 1;
-		return 0;
+	while ((r = pcap_next_ex(sf->pcap, &sf->hdr, &sf->data)) == 1) {
+		sf->next_off += sf->rec_hdr + sf->hdr->caplen;
+		if (!sf->has_filter || pcap_offline_filter(&sf->filter, sf->hdr,
+		    sf->data)) {
+			sf->pending = 1;
+			return 0;
+		}
 	}
 	if (r == 0) {				/* live: nothing yet */
 		if (s->live_fd >= 0) {
@@ -345,10 +397,15 @@ source_file_fill(struct source *s, struct source_file *sf, char *errbuf)
 		FILE *fp = pcap_file(sf->pcap);
 		long off = fp != NULL ? ftell(fp) : -1;
 
-		if (off >= 0)
+		if (sf->rec_hdr != 0)
 			snprintf(errbuf, SOURCE_ERRBUF_SIZE,
-			    "%s: damaged at byte offset %ld: %s", sf->path, off,
+			    "%s: damaged record at byte offset %llu: %s",
+			    sf->path, (unsigned long long)sf->next_off,
 			    pcap_geterr(sf->pcap));
+		else if (off >= 0)	/* pcapng: where reading stopped */
+			snprintf(errbuf, SOURCE_ERRBUF_SIZE,
+			    "%s: damaged before byte offset %ld: %s", sf->path,
+			    off, pcap_geterr(sf->pcap));
 		else
 			snprintf(errbuf, SOURCE_ERRBUF_SIZE, "%s: %s",
 			    sf->path, pcap_geterr(sf->pcap));
@@ -427,6 +484,8 @@ source_close(struct source *s)
 	if (s->dumper != NULL)
 		pcap_dump_close(s->dumper);
 	for (i = 0; i < s->nfiles; i++) {
+		if (s->files[i].has_filter)
+			pcap_freecode(&s->files[i].filter);
 		source_file_close(&s->files[i]);
 		free(s->files[i].path);
 	}
