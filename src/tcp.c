@@ -303,6 +303,7 @@ seg_append(struct tcp_dir *D, uint32_t seq, uint32_t end, uint64_t ts)
 	r->end = end;
 	r->first_ts = r->last_ts = ts;
 	r->retransmitted = 0;
+	r->timeout_resent = 0;
 }
 
 /* Mark [seq, end) resent at ts; returns when it was last sent before (0). */
@@ -325,6 +326,21 @@ seg_mark_resent(struct tcp_dir *D, uint32_t seq, uint32_t end, uint64_t ts)
 		r->last_ts = ts;
 	}
 	return prev;
+}
+
+static void
+seg_mark_timeout(struct tcp_dir *D, uint32_t seq, uint32_t end)
+{
+	uint32_t i;
+
+	for (i = 0; i < D->seg_count; i++) {
+		struct tcp_seg_rec *r = seg_at(D, i);
+
+		if (seq_geq(r->seq, end))
+			break;
+		if (seq_gt(r->end, seq))
+			r->timeout_resent = 1;
+	}
 }
 
 /* ---- holes: sequence ranges below high_seq the capture never saw ---- */
@@ -706,6 +722,8 @@ tcp_data(struct tcp_conn *c, const struct tcp_config *cfg,
 			v->since_original_ns = prev ? ts - prev : 0;
 			cause = rtx_cause(D, cfg, pkt, seq, end,
 			    v->since_original_ns);
+			if (cause == RTX_RTO)
+				seg_mark_timeout(D, seq, end);
 			count_rtx(c, D, d, cause, seq, end, paylen, v);
 			if ((fl & TH_SYN) && !(fl & TH_ACK))
 				v->events |= 1u << TEV_SYN_RETRANSMISSION;
@@ -736,31 +754,32 @@ ack_advance(struct tcp_dir *D, const struct tcp_config *cfg,
 	uint64_t ts = pkt->ts_ns;
 
 	/*
-	 * A sample from the segment this ACK ends at; none (Karn) if any
-	 * byte the ACK newly covers was sent twice: the ACK may have been
-	 * released by that resend filling a hole (Linux's
-	 * tcp_clean_rtx_queue() rule).  Wireshark's ack_rtt only checks the
-	 * segment itself: see doc/analysis.md for the difference.
+	 * A sample from the segment this ACK ends at, unless (Karn) that
+	 * segment was sent twice: Wireshark's ack_rtt and tcptrace's
+	 * convention.  Also none when the ACK newly covers data resent after
+	 * a retransmission timeout: such an ACK was released by the resend
+	 * filling a hole, and measures the timer, not the path (tcptrace
+	 * skips these too; Wireshark counts them: doc/analysis.md).
 	 */
 	uint64_t sample = 0;
-	bool resent = false, matched = false;
+	bool timer = false, matched = false;
 
 	while (D->seg_count > 0) {
 		struct tcp_seg_rec *r = seg_at(D, 0);
 
 		if (seq_gt(r->end, ack)) {
-			resent |= r->retransmitted && seq_lt(r->seq, ack);
+			timer |= r->timeout_resent && seq_lt(r->seq, ack);
 			break;
 		}
-		resent |= r->retransmitted;
-		if (r->end == ack && ts >= r->first_ts) {
+		timer |= r->timeout_resent;
+		if (r->end == ack && !r->retransmitted && ts >= r->first_ts) {
 			matched = true;
 			sample = ts - r->first_ts;
 		}
 		D->seg_head = (D->seg_head + 1) & (D->seg_cap - 1);
 		D->seg_count--;
 	}
-	if (matched && !resent)
+	if (matched && !timer)
 		rtt_sample(D, cfg, sample);
 	if (pkt->tcp_opt.has_timestamp && pkt->tcp_opt.ts_ecr != 0) {
 		int i;

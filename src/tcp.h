@@ -97,6 +97,7 @@ struct tcp_seg_rec {			/* an unacknowledged transmission */
 	uint64_t	first_ts;
 	uint64_t	last_ts;
 	uint8_t		retransmitted;
+	uint8_t		timeout_resent;	/* resent by a retransmission timeout */
 };
 
 struct tcp_dir_counters {
