@@ -9,5 +9,6 @@ Suite	*flow_suite(void);
 Suite	*tcp_suite(void);
 Suite	*json_suite(void);
 Suite	*truth_suite(void);
+Suite	*findings_suite(void);
 
 #endif
