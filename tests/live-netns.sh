@@ -129,7 +129,36 @@ start interval --json --interval 0.4 --duration 1.5 "tcp or udp" && {
 	    bad "--interval: expected NDJSON records then the final report"
 }
 
-# 5. Errors: one line, exit 2.
+# 5. -Z: give up root once the interface is open; the report is the same.
+if id nobody >/dev/null 2>&1; then
+	start dropped --json -Z nobody "tcp port $PORT" && {
+		send 1 3000 0
+		finish dropped INT
+		[ "$(tcp_flows "$tmp/dropped.out" 3000 2000)" = 1 ] && ok ||
+		    bad "-Z nobody: expected 1 complete flow"
+	}
+fi
+
+# 6. Errors: one line, exit 2, naming the cause.
+ip -n "$A" link add "d$VA" type dummy 2>/dev/null ||
+    ip -n "$A" link add "d$VA" type veth peer name "e$VA"
+ip netns exec "$A" "$bin" -i "d$VA" >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc -eq 2 ] && grep -q "d$VA: interface is down" "$tmp/err" && ok ||
+    bad "interface down: exit $rc, $(cat "$tmp/err")"
+if command -v setpriv >/dev/null 2>&1 && id nobody >/dev/null 2>&1 &&
+    setpriv --reuid=nobody --regid=nogroup --clear-groups "$bin" -V \
+    >/dev/null 2>&1; then
+	ip netns exec "$A" setpriv --reuid=nobody --regid=nogroup \
+	    --clear-groups "$bin" -i "$VA" >/dev/null 2>"$tmp/err"
+	rc=$?
+	[ $rc -eq 2 ] && grep -q "permission denied.*CAP_NET_RAW" "$tmp/err" &&
+	    ok || bad "no permission: exit $rc, $(cat "$tmp/err")"
+fi
+ip netns exec "$A" "$bin" -i "$VA" 'tcp port' >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc -eq 1 ] && grep -q "bad filter expression" "$tmp/err" && ok ||
+    bad "bad filter: exit $rc, $(cat "$tmp/err")"
 "$bin" -i nosuchdev0 >/dev/null 2>"$tmp/err"
 rc=$?
 [ $rc -eq 2 ] && grep -q "nosuchdev0: no such device" "$tmp/err" && ok ||
