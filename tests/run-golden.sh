@@ -10,7 +10,8 @@
 #     tests/run-golden.sh            compare (what make check runs)
 #     tests/run-golden.sh --regen    rewrite the expected files on purpose
 #
-# Environment: top_srcdir, top_builddir (set by make check), or defaults.
+# Environment: top_srcdir, top_builddir (set by make check), or defaults;
+# TRANSCOPE_WRAPPER, a command to run transcope under (valgrind in CI).
 set -u
 regen=0
 [ "${1:-}" = "--regen" ] && regen=1
@@ -28,7 +29,7 @@ while IFS='|' read -r name status args; do
 	case $name in ''|\#*) continue ;; esac
 	status=$(echo $status)
 	eval "set -- $args"
-	"$bin" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
+	${TRANSCOPE_WRAPPER:-} "$bin" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
 	rc=$?
 	if [ $regen -eq 1 ]; then
 		cp "$tmp/$name.out" "tests/golden/$name.out"
