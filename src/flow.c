@@ -51,7 +51,11 @@ mix64(uint64_t x)
 	return x;
 }
 
-/* A keyed hash over the 40-byte key, five 64-bit words at a time. */
+/*
+ * A keyed hash over the 40-byte key, five 64-bit words: one multiply per
+ * word, then a full avalanche.  The random seed enters first and last, so
+ * keys that collide cannot be worked out in advance.  Per packet, so cheap.
+ */
 static uint64_t
 flow_key_hash(const struct flow_table *t, const struct flow_key *k)
 {
@@ -60,11 +64,9 @@ flow_key_hash(const struct flow_table *t, const struct flow_key *k)
 
 	_Static_assert(sizeof *k == sizeof w, "flow_key is 40 bytes");
 	memcpy(w, k, sizeof w);
-	for (i = 0; i < 5; i++) {
-		h ^= mix64(w[i] ^ t->seed[1]);
-		h = rotl64(h, 27) * 0x9e3779b97f4a7c15ULL + 0x52dce729;
-	}
-	return mix64(h);
+	for (i = 0; i < 5; i++)
+		h = rotl64((h ^ w[i]) * 0x9e3779b97f4a7c15ULL, 31);
+	return mix64(h ^ t->seed[1]);
 }
 
 static void
@@ -237,6 +239,14 @@ void
 flow_table_touch(struct flow_table *t, struct flow *f,
     enum flow_timeout_class c)
 {
+	/*
+	 * Move to the tail at most once a second of capture time: expiry
+	 * runs once a second anyway, and relinking three flows per packet
+	 * costs more than the analysis of many.
+	 */
+	if (f->timeout_class == c && f->last_ts < f->lru_ts + FLOW_LRU_GRAIN_NS)
+		return;
+	f->lru_ts = f->last_ts;
 	if (t->lru_tail[f->timeout_class] == f && f->timeout_class == c)
 		return;			/* already the most recent */
 	lru_unlink(t, f);
@@ -301,6 +311,7 @@ flow_table_create(struct flow_table *t, const struct packet *pkt,
 		t->head = f;
 	t->tail = f;
 	f->timeout_class = pkt->kind == PK_UDP ? FTC_UDP : FTC_EMBRYONIC;
+	f->lru_ts = pkt->ts_ns;
 	lru_append(t, f);
 	return f;
 }

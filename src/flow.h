@@ -74,6 +74,7 @@ struct flow {
 	uint64_t	 last_ts;
 	struct flow_dir_stats dir[2];	/* indexed by enum flow_dir */
 	uint8_t		 timeout_class;	/* enum flow_timeout_class */
+	uint64_t	 lru_ts;	/* last_ts when last moved in its list */
 	struct tcp_conn	*tcp;		/* TCP analysis; NULL for UDP */
 	struct flow	*next;		/* creation order */
 	struct flow	*prev;
@@ -96,7 +97,12 @@ struct flow	*flow_table_create(struct flow_table *, const struct packet *,
 void		 flow_table_detach(struct flow_table *, struct flow *f);
 /* Take f out of everything and free it (and its TCP state). */
 void		 flow_table_remove(struct flow_table *, struct flow *f);
-/* f just saw a packet: to the tail of the list of its (new) class. */
+/*
+ * f just saw a packet: to the tail of the list of its (new) class, at most
+ * once per FLOW_LRU_GRAIN_NS of capture time (a list is then in activity
+ * order to within that grain).
+ */
+#define FLOW_LRU_GRAIN_NS	1000000000ULL
 void		 flow_table_touch(struct flow_table *, struct flow *f,
 		    enum flow_timeout_class);
 /* The least recently active flow of a class, or NULL. */

@@ -415,6 +415,12 @@ START_TEST(test_id_order_and_lru)
 
 	/* New TCP flows start embryonic, oldest first. */
 	ck_assert_ptr_eq(flow_table_idlest(t, FTC_EMBRYONIC), f[0]);
+	/* Activity within FLOW_LRU_GRAIN_NS does not reorder ... */
+	f[0]->last_ts += FLOW_LRU_GRAIN_NS / 2;
+	flow_table_touch(t, f[0], FTC_EMBRYONIC);
+	ck_assert_ptr_eq(flow_table_idlest(t, FTC_EMBRYONIC), f[0]);
+	/* ... later activity moves the flow to the tail. */
+	f[0]->last_ts += FLOW_LRU_GRAIN_NS;
 	flow_table_touch(t, f[0], FTC_EMBRYONIC);
 	ck_assert_ptr_eq(flow_table_idlest(t, FTC_EMBRYONIC), f[1]);
 	flow_table_touch(t, f[1], FTC_ESTABLISHED);
