@@ -31,6 +31,7 @@ analyzer_config_default(struct analyzer_config *cfg)
 	cfg->timeout_ns[FTC_EMBRYONIC] = 30 * NS_PER_S;
 	cfg->timeout_ns[FTC_ESTABLISHED] = 3600 * NS_PER_S;
 	cfg->timeout_ns[FTC_CLOSED] = 10 * NS_PER_S;
+	cfg->timeout_ns[FTC_FINISHED] = NS_PER_S;
 	cfg->timeout_ns[FTC_UDP] = 60 * NS_PER_S;
 }
 
@@ -79,7 +80,8 @@ static void
 analyzer_evict(struct analyzer *an)
 {
 	static const enum flow_timeout_class order[] = {
-		FTC_CLOSED, FTC_EMBRYONIC, FTC_UDP, FTC_ESTABLISHED
+		FTC_FINISHED, FTC_CLOSED, FTC_EMBRYONIC, FTC_UDP,
+		FTC_ESTABLISHED
 	};
 	size_t i;
 
@@ -196,9 +198,13 @@ analyzer_frame(struct analyzer *an, const struct raw_frame *fr)
 	decode_packet(fr->dlt, fr->data, fr->caplen, fr->len, &pkt);
 	count_packet(&an->stats, &pkt);
 	if (an->on_final != NULL && pkt.ts_ns >= an->next_expiry_ts) {
-		/* Once a second of capture time is plenty. */
+		/*
+		 * Ten times a second of capture time: it only looks at the head
+		 * of each list, and finished flows then wait little longer
+		 * than their timeout, which is what bounds memory.
+		 */
 		analyzer_expire(an, pkt.ts_ns);
-		an->next_expiry_ts = pkt.ts_ns + NS_PER_S;
+		an->next_expiry_ts = pkt.ts_ns + NS_PER_S / 10;
 	}
 	if (pkt.kind != PK_TCP && pkt.kind != PK_UDP)
 		return;

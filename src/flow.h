@@ -58,7 +58,8 @@ struct tcp_conn;
 enum flow_timeout_class {
 	FTC_EMBRYONIC,		/* TCP before the handshake completes */
 	FTC_ESTABLISHED,	/* TCP with data or a completed handshake */
-	FTC_CLOSED,		/* TCP after FINs both ways or a RST */
+	FTC_CLOSED,		/* TCP after FINs both ways, last ACK unseen */
+	FTC_FINISHED,		/* TCP after the last FIN's ACK, or a RST */
 	FTC_UDP,
 	FTC_MAX
 };

@@ -234,11 +234,38 @@ jw_seconds(struct jw *w, const char *key, uint64_t ns)
 void
 jw_fixed(struct jw *w, const char *key, double v, int decimals)
 {
+	static const double p10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+	    1e8, 1e9 };
 	char buf[64];
-	int n;
+	double x, r;
+	uint64_t n, ip, fp, scale;
+	int i, len;
 
 	jw_key(w, key);
-	n = snprintf(buf, sizeof buf, "%.*f", decimals, v);
-	if (n > 0)
-		jw_raw(w, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+	if (!(v >= 0 && v < 1e9) || decimals < 0 || decimals > 9) {
+		/* Out of the fast path's range: printf, which is exact. */
+		len = snprintf(buf, sizeof buf, "%.*f", decimals, v);
+		if (len > 0)
+			jw_raw(w, buf, (size_t)len < sizeof buf ? (size_t)len :
+			    sizeof buf - 1);
+		return;
+	}
+	/* Integer formatting, rounding half to even on a tie as printf. */
+	x = v * p10[decimals];
+	r = (double)(uint64_t)x;
+	n = (uint64_t)r;
+	if (x - r > 0.5 || (x - r == 0.5 && (n & 1)))
+		n++;
+	scale = (uint64_t)p10[decimals];
+	ip = n / scale;
+	fp = n % scale;
+	jw_digits(w, ip);
+	if (decimals == 0)
+		return;
+	buf[0] = '.';
+	for (i = decimals; i >= 1; i--) {
+		buf[i] = (char)('0' + fp % 10);
+		fp /= 10;
+	}
+	jw_raw(w, buf, (size_t)decimals + 1);
 }

@@ -36,6 +36,7 @@
 enum {
 	OPT_JSON = 256, OPT_FORMAT, OPT_RTO_MIN, OPT_CLOCK_G, OPT_MAX_FLOWS,
 	OPT_TCP_TIMEOUT, OPT_SYN_TIMEOUT, OPT_CLOSED_TIMEOUT, OPT_UDP_TIMEOUT,
+	OPT_FINISHED_TIMEOUT,
 	OPT_DURATION, OPT_INTERVAL, OPT_PROTO, OPT_TOP, OPT_SORT, OPT_ASSERT,
 	OPT_EVENTS
 };
@@ -72,6 +73,7 @@ static const struct option long_options[] = {
 	{ "syn-timeout",	required_argument,	NULL, OPT_SYN_TIMEOUT },
 	{ "closed-timeout",	required_argument,	NULL, OPT_CLOSED_TIMEOUT },
 	{ "udp-timeout",	required_argument,	NULL, OPT_UDP_TIMEOUT },
+	{ "finished-timeout",	required_argument,	NULL, OPT_FINISHED_TIMEOUT },
 	{ "interface",		required_argument,	NULL, 'i' },
 	{ "snaplen",		required_argument,	NULL, 's' },
 	{ "no-promiscuous-mode", no_argument,		NULL, 'p' },
@@ -102,7 +104,8 @@ usage(FILE *out)
 "                 [--top n] [--sort bytes|packets|retransmissions|rtt|duration]\n"
 "                 [--rto-min seconds] [--clock-granularity seconds]\n"
 "                 [--max-flows n] [--tcp-timeout s] [--syn-timeout s]\n"
-"                 [--closed-timeout s] [--udp-timeout s]\n"
+"                 [--closed-timeout s] [--finished-timeout s]\n"
+"                 [--udp-timeout s]\n"
 "                 [-r] file ... [expression]\n"
 "       transcope -i interface [-p] [-s snaplen] [-B KiB] [-Z user]\n"
 "                 [--duration seconds] [options] [expression]\n"
@@ -149,7 +152,9 @@ usage(FILE *out)
 "      --tcp-timeout S         finish an established TCP flow idle for S\n"
 "                              seconds of capture time (default 3600)\n"
 "      --syn-timeout S         ... a TCP flow still in its handshake (30)\n"
-"      --closed-timeout S      ... a TCP flow after FINs or a RST (10)\n"
+"      --closed-timeout S      ... a TCP flow after FINs both ways (10)\n"
+"      --finished-timeout S    ... a TCP flow whose last FIN was ACKed, or\n"
+"                              that was reset (1)\n"
 "      --udp-timeout S         ... a UDP flow (60)\n"
 "  -h, --help                  this help\n"
 "  -V, --version               print the version\n"
@@ -461,6 +466,11 @@ main(int argc, char **argv)
 		case OPT_CLOSED_TIMEOUT:
 			if (!parse_timeout("--closed-timeout", optarg,
 			    &acfg.timeout_ns[FTC_CLOSED]))
+				EXIT_WITH(EXIT_USAGE);
+			break;
+		case OPT_FINISHED_TIMEOUT:
+			if (!parse_timeout("--finished-timeout", optarg,
+			    &acfg.timeout_ns[FTC_FINISHED]))
 				EXIT_WITH(EXIT_USAGE);
 			break;
 		case OPT_UDP_TIMEOUT:

@@ -44,6 +44,7 @@ tcp_conn_new(bool flipped)
 	struct tcp_conn *c = xcalloc(1, sizeof *c);
 
 	c->first_fin_dir = -1;
+	c->last_fin_dir = -1;
 	c->first_rst_dir = -1;
 	if (flipped)
 		c->history[c->hist_len++] = '^';
@@ -249,7 +250,9 @@ lifecycle_update(struct tcp_conn *c, const struct packet *pkt, enum flow_dir d)
 		c->first_fin_dir = (int8_t)d;
 		if (c->first_rst_dir < 0)
 			c->first_close_ts = pkt->ts_ns;
-	}
+	} else if ((fl & TH_FIN) && c->first_fin_dir != (int8_t)d &&
+	    c->last_fin_dir < 0)
+		c->last_fin_dir = (int8_t)d;
 }
 
 bool
@@ -956,8 +959,7 @@ tcp_ack(struct tcp_conn *c, const struct tcp_config *cfg,
 		D->c.zero_window_ns += ts - D->zero_window_start;
 	}
 	/* The last FIN acknowledged: both sides closed cleanly. */
-	if (c->dir[0].fin_seen && c->dir[1].fin_seen && D->fin_seen &&
-	    seq_gt(ack, D->fin_seq))
+	if (c->last_fin_dir == (int8_t)od && seq_gt(ack, D->fin_seq))
 		c->final_ack = 1;
 }
 
@@ -1046,7 +1048,9 @@ tcp_conn_finish(struct tcp_conn *c, uint64_t ts)
 enum flow_timeout_class
 tcp_conn_timeout_class(const struct tcp_conn *c)
 {
-	if (c->first_rst_dir >= 0 || (c->dir[0].fin_seen && c->dir[1].fin_seen))
+	if (c->first_rst_dir >= 0 || c->final_ack)
+		return FTC_FINISHED;
+	if (c->dir[0].fin_seen && c->dir[1].fin_seen)
 		return FTC_CLOSED;
 	if (c->handshake_complete || c->non_syn_seen)
 		return FTC_ESTABLISHED;

@@ -235,6 +235,7 @@ struct tcp_conn {
 
 	/* Teardown. */
 	int8_t		first_fin_dir;	/* -1: none */
+	int8_t		last_fin_dir;	/* the side whose FIN came second */
 	int8_t		first_rst_dir;
 	uint8_t		rst_phase;	/* enum tcp_phase at the first RST */
 	uint8_t		final_ack;	/* last FIN acknowledged */

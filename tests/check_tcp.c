@@ -852,7 +852,7 @@ START_TEST(test_state_rej)
 	ck_assert_str_eq(k.c->history, "Sr");
 	ck_assert_int_eq(k.c->first_rst_dir, DIR_S2C);
 	ck_assert_int_eq(k.c->rst_phase, PHASE_HANDSHAKE);
-	ck_assert_int_eq(tcp_conn_timeout_class(k.c), FTC_CLOSED);
+	ck_assert_int_eq(tcp_conn_timeout_class(k.c), FTC_FINISHED);
 	ck_assert_uint_eq(S2C(&k)->c.rsts, 1);
 	conn_free(&k);
 }
@@ -885,7 +885,8 @@ START_TEST(test_state_sf)
 	ck_assert(k.c->final_ack);
 	ck_assert_int_eq(k.c->first_fin_dir, DIR_C2S);
 	ck_assert_uint_eq(k.c->first_close_ts, T0 + MS(300));
-	ck_assert_int_eq(tcp_conn_timeout_class(k.c), FTC_CLOSED);
+	ck_assert_int_eq(k.c->last_fin_dir, DIR_S2C);
+	ck_assert_int_eq(tcp_conn_timeout_class(k.c), FTC_FINISHED);
 	ck_assert_uint_eq(tcp_dir_unique_bytes(C2S(&k)), 100);
 	ck_assert_uint_eq(tcp_dir_unique_bytes(S2C(&k)), 200);
 	ck_assert_uint_eq(C2S(&k)->c.fins, 1);
