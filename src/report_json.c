@@ -52,30 +52,6 @@ add(json_object *o, const char *key, json_object *v)
 	json_object_object_add(o, key, v);
 }
 
-static json_object *
-j_rtt(const struct rtt_stats *s)
-{
-	json_object *o = json_object_new_object();
-
-	add(o, "samples", j_u64(s->samples));
-	if (s->samples == 0) {
-		add(o, "min_s", NULL);
-		add(o, "mean_s", NULL);
-		add(o, "max_s", NULL);
-		add(o, "stddev_s", NULL);
-		add(o, "p50_s", NULL);
-		add(o, "p95_s", NULL);
-		return o;
-	}
-	add(o, "min_s", j_seconds(s->min_ns));
-	add(o, "mean_s", j_double(rtt_stats_mean(s) / 1e9, 9));
-	add(o, "max_s", j_seconds(s->max_ns));
-	add(o, "stddev_s", j_double(rtt_stats_stddev(s) / 1e9, 9));
-	add(o, "p50_s", j_seconds(rtt_stats_percentile(s, 50)));
-	add(o, "p95_s", j_seconds(rtt_stats_percentile(s, 95)));
-	return o;
-}
-
 /* ---- the per-flow record, with the streaming writer (jsonw.h) ---- */
 
 /* A time that may be unknown. */
@@ -101,8 +77,9 @@ w_endpoint(struct jw *w, const char *key, const uint8_t *addr, int ipv,
 	jw_obj_end(w);
 }
 
+/* RTT statistics; with extra, also p90_s and p99_s (the summary's). */
 static void
-w_rtt(struct jw *w, const char *key, const struct rtt_stats *s)
+w_stats(struct jw *w, const char *key, const struct rtt_stats *s, bool extra)
 {
 	bool any = s->samples > 0;
 
@@ -120,6 +97,10 @@ w_rtt(struct jw *w, const char *key, const struct rtt_stats *s)
 		jw_null(w, "stddev_s");
 	w_seconds_or_null(w, "p50_s", any, rtt_stats_percentile(s, 50));
 	w_seconds_or_null(w, "p95_s", any, rtt_stats_percentile(s, 95));
+	if (extra) {
+		w_seconds_or_null(w, "p90_s", any, rtt_stats_percentile(s, 90));
+		w_seconds_or_null(w, "p99_s", any, rtt_stats_percentile(s, 99));
+	}
 	jw_obj_end(w);
 }
 
@@ -181,8 +162,8 @@ w_tcp_dir(struct jw *w, const struct flow *f, enum flow_dir d)
 	jw_u64(w, "window_updates", k->window_updates);
 	jw_u64(w, "keep_alives", k->keep_alives);
 	jw_u64(w, "dsacks", k->dsacks);
-	w_rtt(w, "rtt", &D->rtt);
-	w_rtt(w, "ts_rtt", &D->ts_rtt);
+	w_stats(w, "rtt", &D->rtt, false);
+	w_stats(w, "ts_rtt", &D->ts_rtt, false);
 	w_rto(w, D);
 	if (D->isn_set)
 		jw_u64(w, "isn", D->isn);
@@ -398,58 +379,45 @@ report_json_flow(FILE *out, const struct flow *f)
 }
 
 /* Everything before the flows array. */
-static json_object *
-j_dist(const struct rtt_stats *s)
+static void
+w_summary(struct jw *w, const struct report_summary *sm)
 {
-	json_object *o = j_rtt(s);
-
-	json_object_object_add(o, "p90_s", s->samples ?
-	    j_seconds(rtt_stats_percentile(s, 90)) : NULL);
-	json_object_object_add(o, "p99_s", s->samples ?
-	    j_seconds(rtt_stats_percentile(s, 99)) : NULL);
-	return o;
-}
-
-static json_object *
-j_summary(const struct report_summary *sm)
-{
-	json_object *o = json_object_new_object(), *x;
 	int i;
 
-	add(o, "flows", j_u64(sm->flows));
-	add(o, "tcp_flows", j_u64(sm->tcp_flows));
-	add(o, "udp_flows", j_u64(sm->udp_flows));
-	x = json_object_new_object();
+	jw_obj_begin(w, NULL);
+	jw_u64(w, "flows", sm->flows);
+	jw_u64(w, "tcp_flows", sm->tcp_flows);
+	jw_u64(w, "udp_flows", sm->udp_flows);
+	jw_obj_begin(w, "states");
 	for (i = 0; i < ST_MAX; i++)
 		if (sm->state[i])
-			add(x, summary_state_name((enum summary_state)i),
-			    j_u64(sm->state[i]));
-	add(o, "states", x);
-	x = json_object_new_object();
-	add(x, "total", j_u64(sm->retransmissions_total));
+			jw_u64(w, summary_state_name((enum summary_state)i),
+			    sm->state[i]);
+	jw_obj_end(w);
+	jw_obj_begin(w, "retransmissions");
+	jw_u64(w, "total", sm->retransmissions_total);
 	for (i = 0; i < RTX_CAUSES; i++)
-		add(x, tcp_rtx_cause_name((enum tcp_rtx_cause)i),
-		    j_u64(sm->retransmissions[i]));
-	add(o, "retransmissions", x);
-	add(o, "data_segments", j_u64(sm->data_segments));
-	add(o, "retransmission_rate",
-	    j_double(summary_retransmission_rate(sm), 6));
-	add(o, "out_of_order", j_u64(sm->out_of_order));
-	add(o, "lost_segments", j_u64(sm->lost_segments));
-	add(o, "network_duplicates", j_u64(sm->network_duplicates));
-	add(o, "dup_acks", j_u64(sm->dup_acks));
-	add(o, "zero_windows", j_u64(sm->zero_windows));
-	add(o, "syn_retries", j_u64(sm->syn_retries));
-	add(o, "closed_by_rst", j_u64(sm->closed_by_rst));
-	add(o, "handshakes_complete", j_u64(sm->handshakes_complete));
-	x = json_object_new_object();
-	add(x, "rtt_s", j_dist(&sm->handshake_rtt));
-	add(x, "client_rtt_s", j_dist(&sm->handshake_client_rtt));
-	add(x, "server_rtt_s", j_dist(&sm->handshake_server_rtt));
-	add(o, "handshake", x);
-	add(o, "rtt_s", j_dist(&sm->rtt));
-	add(o, "duration_s", j_dist(&sm->duration));
-	return o;
+		jw_u64(w, tcp_rtx_cause_name((enum tcp_rtx_cause)i),
+		    sm->retransmissions[i]);
+	jw_obj_end(w);
+	jw_u64(w, "data_segments", sm->data_segments);
+	jw_fixed(w, "retransmission_rate", summary_retransmission_rate(sm), 6);
+	jw_u64(w, "out_of_order", sm->out_of_order);
+	jw_u64(w, "lost_segments", sm->lost_segments);
+	jw_u64(w, "network_duplicates", sm->network_duplicates);
+	jw_u64(w, "dup_acks", sm->dup_acks);
+	jw_u64(w, "zero_windows", sm->zero_windows);
+	jw_u64(w, "syn_retries", sm->syn_retries);
+	jw_u64(w, "closed_by_rst", sm->closed_by_rst);
+	jw_u64(w, "handshakes_complete", sm->handshakes_complete);
+	jw_obj_begin(w, "handshake");
+	w_stats(w, "rtt_s", &sm->handshake_rtt, true);
+	w_stats(w, "client_rtt_s", &sm->handshake_client_rtt, true);
+	w_stats(w, "server_rtt_s", &sm->handshake_server_rtt, true);
+	jw_obj_end(w);
+	w_stats(w, "rtt_s", &sm->rtt, true);
+	w_stats(w, "duration_s", &sm->duration, true);
+	jw_obj_end(w);
 }
 
 static json_object *
@@ -500,6 +468,7 @@ report_json_head(FILE *out, const struct analyzer *an,
     const struct report_options *opt)
 {
 	json_object *o = json_object_new_object();
+	struct jw w;
 
 	add(o, "version", json_object_new_string(PACKAGE_VERSION));
 	add(o, "schema", json_object_new_int(REPORT_SCHEMA_VERSION));
@@ -510,10 +479,12 @@ report_json_head(FILE *out, const struct analyzer *an,
 	fprintf(out, ",%s\"capture\":", nl);
 	put(out, o);
 	json_object_put(o);
-	o = j_summary(sm);
 	fprintf(out, ",%s\"summary\":", nl);
-	put(out, o);
-	json_object_put(o);
+	memset(&w, 0, sizeof w);
+	jw_reset(&w);
+	w_summary(&w, sm);
+	fwrite(w.buf, 1, w.len, out);
+	jw_free(&w);
 	o = j_findings(fl, nf);
 	fprintf(out, ",%s\"findings\":", nl);
 	put(out, o);
