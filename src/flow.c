@@ -195,8 +195,13 @@ flow_choose_client(struct flow *f, const struct packet *pkt, int sender)
 		}
 		return;
 	}
+	/*
+	 * From a server-like port to one that is not, or, when both look like
+	 * servers (DHCP 67 and 68), from the lower: the receiver is the client.
+	 */
 	if (port_is_server_like(pkt->ip_proto, pkt->sport) &&
-	    !port_is_server_like(pkt->ip_proto, pkt->dport)) {
+	    (!port_is_server_like(pkt->ip_proto, pkt->dport) ||
+	    pkt->sport < pkt->dport)) {
 		f->client_side = (uint8_t)receiver;
 		f->role_source = ROLE_PORTS;
 		return;

@@ -168,12 +168,17 @@ START_TEST(test_client_by_first_packet)
 	ck_assert_int_eq(f->role_source, ROLE_FIRST_PACKET);
 	ck_assert_uint_eq(flow_client_port(f), 50001);
 
-	/* Two well-known ports: no way to tell, the sender is the client. */
+	/* Two server-like ports: the lower one is the server (DHCP 67/68). */
 	tcp_pkt(&p, "10.0.0.2", 80, "10.0.0.1", 443, TH_ACK);
+	f = flow_table_create(t, &p, &d);
+	ck_assert_int_eq(d, DIR_S2C);
+	ck_assert_int_eq(f->role_source, ROLE_PORTS);
+	ck_assert_uint_eq(flow_server_port(f), 80);
+	/* The same port both ways: the sender is the client. */
+	tcp_pkt(&p, "10.0.0.2", 123, "10.0.0.1", 123, TH_ACK);
 	f = flow_table_create(t, &p, &d);
 	ck_assert_int_eq(d, DIR_C2S);
 	ck_assert_int_eq(f->role_source, ROLE_FIRST_PACKET);
-	ck_assert_uint_eq(flow_client_port(f), 80);
 
 	/* A client port that is well-known does not make a server. */
 	tcp_pkt(&p, "10.0.0.2", 40000, "10.0.0.1", 22, TH_ACK);
