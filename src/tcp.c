@@ -28,6 +28,24 @@
 /* ... and with the same IPv4 ID: no stack resends that fast. */
 #define DUP_ID_WINDOW_NS	(50 * NS_PER_MS)
 
+/*
+ * Time from a to b.  Capture clocks can step back (several CPUs, copies
+ * time-stamped out of order), so never let a difference wrap: the distance
+ * either way, which is what "how close in time" needs.
+ */
+static uint64_t
+time_between(uint64_t a, uint64_t b)
+{
+	return b >= a ? b - a : a - b;
+}
+
+/* Time from a forward to b; 0 if b is earlier. */
+static uint64_t
+time_since(uint64_t a, uint64_t b)
+{
+	return b >= a ? b - a : 0;
+}
+
 void
 tcp_config_default(struct tcp_config *cfg)
 {
@@ -467,8 +485,8 @@ is_network_duplicate(const struct tcp_dir *D, const struct packet *pkt,
 		 */
 		if (pkt->ip_version == 4 && pkt->ip_id != 0)
 			return r->ip_id == pkt->ip_id &&
-			    pkt->ts_ns - r->ts < DUP_ID_WINDOW_NS;
-		return i == 0 && pkt->ts_ns - r->ts < DUP_WINDOW_NS;
+			    time_between(r->ts, pkt->ts_ns) < DUP_ID_WINDOW_NS;
+		return i == 0 && time_between(r->ts, pkt->ts_ns) < DUP_WINDOW_NS;
 	}
 	return false;
 }
@@ -509,8 +527,10 @@ rtx_cause(struct tcp_dir *D, const struct tcp_config *cfg,
     const struct packet *pkt, uint32_t seq, uint32_t end, uint64_t since_prev)
 {
 	uint64_t ts = pkt->ts_ns, guess = rto_guess(D, cfg);
-	uint64_t since_ack = D->last_ack_ts ? ts - D->last_ack_ts : UINT64_MAX;
-	uint64_t since_send = D->last_send_ts ? ts - D->last_send_ts : UINT64_MAX;
+	uint64_t since_ack = D->last_ack_ts ? time_since(D->last_ack_ts, ts) :
+	    UINT64_MAX;
+	uint64_t since_send = D->last_send_ts ? time_since(D->last_send_ts, ts) :
+	    UINT64_MAX;
 	bool evidence, tail;
 
 	if (D->ack_init && seq_leq(end, D->snd_una))
@@ -713,7 +733,8 @@ tcp_data(struct tcp_conn *c, const struct tcp_config *cfg,
 		uint64_t opened = 0, prev;
 		uint32_t unseen = hole_fill(D, seq, end, &opened);
 
-		if (unseen > 0 && ts - opened < reorder_window(c, D, cfg)) {
+		if (unseen > 0 &&
+		    time_since(opened, ts) < reorder_window(c, D, cfg)) {
 			D->c.out_of_order++;
 			v->seg_class = SEG_OUT_OF_ORDER;
 		} else {
@@ -722,7 +743,7 @@ tcp_data(struct tcp_conn *c, const struct tcp_config *cfg,
 			prev = seg_mark_resent(D, seq, end, ts);
 			if (prev == 0 && unseen > 0)
 				prev = opened;
-			v->since_original_ns = prev ? ts - prev : 0;
+			v->since_original_ns = prev ? time_since(prev, ts) : 0;
 			cause = rtx_cause(D, cfg, pkt, seq, end,
 			    v->since_original_ns);
 			if (cause == RTX_RTO)
@@ -956,7 +977,7 @@ tcp_ack(struct tcp_conn *c, const struct tcp_config *cfg,
 		hist_scaled(c, d, 2, 'w');
 	} else if (D->in_zero_window) {
 		D->in_zero_window = 0;
-		D->c.zero_window_ns += ts - D->zero_window_start;
+		D->c.zero_window_ns += time_since(D->zero_window_start, ts);
 	}
 	/* The last FIN acknowledged: both sides closed cleanly. */
 	if (c->last_fin_dir == (int8_t)od && seq_gt(ack, D->fin_seq))
@@ -1039,7 +1060,7 @@ tcp_conn_finish(struct tcp_conn *c, uint64_t ts)
 		struct tcp_dir *D = &c->dir[d];
 
 		if (D->in_zero_window && ts >= D->zero_window_start) {
-			D->c.zero_window_ns += ts - D->zero_window_start;
+			D->c.zero_window_ns += time_since(D->zero_window_start, ts);
 			D->in_zero_window = 0;
 		}
 	}

@@ -546,6 +546,34 @@ START_TEST(test_network_duplicate)
 }
 END_TEST
 
+/*
+ * A copy time-stamped before its original (capture clocks step back):
+ * still a network duplicate, and no time difference wraps
+ * (corpus/tcptrace/input/hardware_dups.dmp.gz).
+ */
+START_TEST(test_duplicate_clock_backwards)
+{
+	struct conn k;
+	struct tcp_verdict *v;
+
+	conn_init(&k);
+	handshake(&k);
+	v = seg_full(&k, DIR_C2S, MS(200), TH_ACK, CISN + 1, SISN + 1, 100,
+	    WIN, NULL, 777);
+	ck_assert_uint_eq(v->seg_class, SEG_NEW);
+	v = seg_full(&k, DIR_C2S, MS(199), TH_ACK, CISN + 1, SISN + 1, 100,
+	    WIN, NULL, 777);
+	ck_assert_uint_eq(v->seg_class, SEG_NETWORK_DUPLICATE);
+	ck_assert_uint_eq(C2S(&k)->c.retransmissions_total, 0);
+	/* A real resend stamped early: its time since the original is 0. */
+	v = seg_full(&k, DIR_C2S, MS(150), TH_ACK, CISN + 1, SISN + 1, 100,
+	    WIN, NULL, 0);
+	ck_assert_uint_eq(v->seg_class, SEG_RETRANSMISSION);
+	ck_assert_uint_eq(v->since_original_ns, 0);
+	conn_free(&k);
+}
+END_TEST
+
 START_TEST(test_sequence_wrap)
 {
 	const uint32_t isn = 0xffffff00u;
@@ -1128,6 +1156,7 @@ tcp_suite(void)
 	tcase_add_test(tc, test_sequence_wrap);
 	tcase_add_test(tc, test_keep_alive);
 	tcase_add_test(tc, test_zero_window);
+	tcase_add_test(tc, test_duplicate_clock_backwards);
 	tcase_add_test(tc, test_zero_window_probe_new_byte);
 	tcase_add_test(tc, test_acked_unseen);
 	suite_add_tcase(s, tc);
