@@ -71,7 +71,9 @@ while IFS= read -r file; do
 		input=$file
 		;;
 	esac
-	run_limited "$bin" --json "$input" > "$tmp/out" 2> "$tmp/err"
+	# shellcheck disable=SC2086 # the wrapper is a command line
+	run_limited ${TRANSCOPE_WRAPPER:-} "$bin" --json "$input" > "$tmp/out" \
+	    2> "$tmp/err"
 	rc=$?
 	[ "$input" = "$file" ] || rm -f "$input"
 	why=

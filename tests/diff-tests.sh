@@ -23,7 +23,8 @@ fail=0
 check() {
 	name=$1 status=$2 text=$3
 	shift 3
-	"$bin" diff "$@" >"$tmp/out" 2>"$tmp/err"
+	# shellcheck disable=SC2086 # the wrapper is a command line
+	${TRANSCOPE_WRAPPER:-} "$bin" diff "$@" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	why=
 	if [ "$rc" != "$status" ]; then
