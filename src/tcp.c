@@ -78,6 +78,8 @@ tcp_conn_free(struct tcp_conn *c)
 		return;
 	for (d = 0; d < 2; d++) {
 		free(c->dir[d].segs);
+		free(c->dir[d].holes);
+		free(c->dir[d].rtx);
 		rtt_stats_free(&c->dir[d].rtt);
 		rtt_stats_free(&c->dir[d].ts_rtt);
 	}
@@ -369,6 +371,8 @@ seg_mark_timeout(struct tcp_dir *D, uint32_t seq, uint32_t end)
 static void
 hole_add(struct tcp_dir *D, uint32_t lo, uint32_t hi, uint64_t ts)
 {
+	if (D->holes == NULL)
+		D->holes = xcalloc(TCP_MAX_HOLES, sizeof *D->holes);
 	if (D->nholes == TCP_MAX_HOLES) {
 		memmove(&D->holes[0], &D->holes[1],
 		    (TCP_MAX_HOLES - 1) * sizeof D->holes[0]);
@@ -511,6 +515,8 @@ recent_record(struct tcp_dir *D, const struct packet *pkt, uint32_t seglen)
 static void
 rtx_record(struct tcp_dir *D, uint32_t seq, uint32_t end, enum tcp_rtx_cause cause)
 {
+	if (D->rtx == NULL)
+		D->rtx = xcalloc(TCP_RTX_RING, sizeof *D->rtx);
 	D->rtx[D->rtx_pos].seq = seq;
 	D->rtx[D->rtx_pos].end = end;
 	D->rtx[D->rtx_pos].cause = (uint8_t)cause;
@@ -837,8 +843,10 @@ dsack_reclassify(struct tcp_dir *D, uint32_t lo, uint32_t hi)
 {
 	int i;
 
+	if (D->rtx == NULL)
+		return;			/* nothing was ever resent */
 	for (i = 0; i < TCP_RTX_RING; i++) {
-		__typeof__(D->rtx[0]) *r = &D->rtx[i];
+		struct tcp_rtx_rec *r = &D->rtx[i];
 
 		if (!r->valid || !seq_lt(r->seq, hi) || !seq_gt(r->end, lo))
 			continue;

@@ -100,6 +100,16 @@ struct tcp_seg_rec {			/* an unacknowledged transmission */
 	uint8_t		timeout_resent;	/* resent by a retransmission timeout */
 };
 
+struct tcp_hole {			/* data the capture never saw */
+	uint32_t	lo, hi;
+	uint64_t	ts;		/* when the hole was seen to open */
+};
+
+struct tcp_rtx_rec {			/* a recent retransmission */
+	uint32_t	seq, end;
+	uint8_t		cause, valid;
+};
+
 struct tcp_dir_counters {
 	uint64_t	data_segments;		/* segments with payload */
 	uint64_t	pure_acks;
@@ -179,12 +189,15 @@ struct tcp_dir {
 	uint64_t	last_ack_ts;
 	uint64_t	zero_window_start;
 
-	/* Sequence ranges below high_seq never captured. */
+	/*
+	 * Sequence ranges below high_seq never captured, and recent
+	 * retransmissions (to reclassify on a D-SACK): both allocated on
+	 * first need, as most connections have neither.
+	 */
 	uint8_t		nholes;
-	struct {
-		uint32_t lo, hi;
-		uint64_t ts;		/* when the hole was seen to open */
-	}		holes[TCP_MAX_HOLES];
+	uint8_t		rtx_pos;
+	struct tcp_hole	*holes;		/* TCP_MAX_HOLES, or NULL */
+	struct tcp_rtx_rec *rtx;	/* TCP_RTX_RING, or NULL */
 
 	/* The last few transmissions, to tell a network duplicate. */
 	uint8_t		recent_pos;
@@ -206,12 +219,6 @@ struct tcp_dir {
 		uint64_t ts;
 	}		tsvals[TCP_TSVAL_RING];
 
-	/* Recent retransmissions, to reclassify on a D-SACK. */
-	uint8_t		rtx_pos;
-	struct {
-		uint32_t seq, end;
-		uint8_t	 cause, valid;
-	}		rtx[TCP_RTX_RING];
 
 	struct tcp_dir_counters c;
 	struct rtt_stats rtt;		/* ACK-based, from the capture point */
