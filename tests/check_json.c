@@ -353,6 +353,53 @@ START_TEST(test_json_reproducible)
 }
 END_TEST
 
+/*
+ * The fuzzer's one finding: a report with no flows (and so no findings)
+ * passed a NULL array to qsort(), undefined behaviour that UBSan reports.
+ * The suite runs under UBSan in CI, so this fails there if it comes back.
+ */
+START_TEST(test_empty_report)
+{
+	struct analyzer an;
+	struct report_info ri;
+	struct report_options opt;
+	struct report_sink *rs;
+	json_object *o, *flows;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	memset(&ri, 0, sizeof ri);
+	memset(&opt, 0, sizeof opt);
+	analyzer_init(&an, NULL);
+	analyzer_finish(&an);
+	fp = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_int_eq(report_json(fp, &an, &ri), 0);
+	ck_assert_int_eq(report_text(fp, &an, &ri), 0);
+	/* Sorted, as with --sort, too. */
+	opt.json = true;
+	opt.sort = SORT_BYTES;
+	opt.top = 3;
+	rs = report_sink_new(&opt);
+	ck_assert_ptr_nonnull(rs);
+	fclose(fp);
+	free(buf);
+	buf = NULL;
+	fp = open_memstream(&buf, &len);
+	ck_assert_int_eq(report_sink_write(rs, fp, &an, &ri), 0);
+	fclose(fp);
+	o = json_tokener_parse(buf);
+	ck_assert_ptr_nonnull(o);
+	ck_assert(json_object_object_get_ex(o, "flows", &flows));
+	ck_assert_uint_eq(json_object_array_length(flows), 0);
+	json_object_put(o);
+	free(buf);
+	report_sink_free(rs);
+	analyzer_free(&an);
+}
+END_TEST
+
 START_TEST(test_text_report)
 {
 	static char name[] = "unit.pcap";
@@ -389,6 +436,7 @@ json_suite(void)
 	tcase_add_test(tc, test_json_one_flow_per_line);
 	tcase_add_test(tc, test_json_reproducible);
 	tcase_add_test(tc, test_text_report);
+	tcase_add_test(tc, test_empty_report);
 	suite_add_tcase(s, tc);
 	return s;
 }
