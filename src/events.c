@@ -75,7 +75,8 @@ event_log_packet(void *ctx, const struct flow *f, enum flow_dir d,
 
 	switch (v->seg_class) {
 	case SEG_RETRANSMISSION:
-		emit(log, f, d, pkt, (pkt->tcp_flags & TH_SYN) ?
+		emit(log, f, d, pkt,
+		    (v->events & (1u << TEV_SYN_RETRANSMISSION)) ?
 		    "syn_retransmission" : "retransmission",
 		    tcp_rtx_cause_name((enum tcp_rtx_cause)v->cause), v);
 		break;

@@ -167,7 +167,9 @@ report_interval(FILE *out, struct report_sink *rs, const struct analyzer *an,
 				continue;
 			if (!first)
 				fputc(',', out);
-			report_json_flow(out, f);
+			jw_reset(&rs->w);
+			report_json_flow_jw(&rs->w, f);
+			fwrite(rs->w.buf, 1, rs->w.len, out);
 			first = false;
 		}
 		fputs("]}\n", out);

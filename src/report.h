@@ -97,7 +97,6 @@ int	report_json(FILE *, const struct analyzer *, const struct report_info *);
 
 /* The pieces, for report.c: one flow's records and the surrounding parts. */
 struct jw;
-void	report_json_flow(FILE *, const struct flow *);
 void	report_json_flow_jw(struct jw *, const struct flow *);
 void	report_json_head(FILE *, const struct analyzer *,
 	    const struct report_info *, const char *nl,

@@ -366,18 +366,6 @@ put(FILE *out, json_object *o)
 	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE), out);
 }
 
-void
-report_json_flow(FILE *out, const struct flow *f)
-{
-	struct jw w;
-
-	memset(&w, 0, sizeof w);
-	jw_reset(&w);
-	report_json_flow_jw(&w, f);
-	fwrite(w.buf, 1, w.len, out);
-	jw_free(&w);
-}
-
 /* Everything before the flows array. */
 static void
 w_summary(struct jw *w, const struct report_summary *sm)

@@ -45,8 +45,8 @@ struct source {
 	pcap_dumper_t	*dumper;
 };
 
-static int	set_filter(pcap_t *, const char *, const char *, char *,
-		    enum source_status *);
+static int	compile_filter(pcap_t *, const char *, struct bpf_program *,
+		    char *, enum source_status *);
 
 static uint64_t
 ts_to_ns(const struct timeval *tv)
@@ -146,12 +146,8 @@ source_open_files(char *const *paths, int npaths, const char *filter,
 		 * when one turns out damaged.
 		 */
 		if (filter != NULL) {
-			if (pcap_compile(sf->pcap, &sf->filter, filter, 1,
-			    PCAP_NETMASK_UNKNOWN) != 0) {
-				snprintf(errbuf, SOURCE_ERRBUF_SIZE,
-				    "bad filter expression '%s': %s", filter,
-				    pcap_geterr(sf->pcap));
-				*st = SOURCE_ERR_FILTER;
+			if (compile_filter(sf->pcap, filter, &sf->filter, errbuf,
+			    st) != 0) {
 				source_close(s);
 				return NULL;
 			}
@@ -163,17 +159,27 @@ source_open_files(char *const *paths, int npaths, const char *filter,
 }
 
 static int
-set_filter(pcap_t *p, const char *name, const char *filter, char *errbuf,
-    enum source_status *st)
+compile_filter(pcap_t *p, const char *filter, struct bpf_program *prog,
+    char *errbuf, enum source_status *st)
 {
-	struct bpf_program prog;
-
-	if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+	if (pcap_compile(p, prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
 		snprintf(errbuf, SOURCE_ERRBUF_SIZE,
 		    "bad filter expression '%s': %s", filter, pcap_geterr(p));
 		*st = SOURCE_ERR_FILTER;
 		return -1;
 	}
+	return 0;
+}
+
+/* A live capture filters in the kernel. */
+static int
+set_filter(pcap_t *p, const char *name, const char *filter, char *errbuf,
+    enum source_status *st)
+{
+	struct bpf_program prog;
+
+	if (compile_filter(p, filter, &prog, errbuf, st) != 0)
+		return -1;
 	if (pcap_setfilter(p, &prog) != 0) {
 		snprintf(errbuf, SOURCE_ERRBUF_SIZE, "%s: cannot set filter: %s",
 		    name, pcap_geterr(p));
