@@ -324,38 +324,70 @@ join_args(char **argv, int argc)
 	return s;
 }
 
+/*
+ * Where the report goes: standard output, or with -o a temporary file beside
+ * the target, renamed over it only once the report is complete, so a failed
+ * run never leaves a half-written file.  Opened before the analysis starts,
+ * because JSON flow records are streamed as flows finish.
+ */
+struct report_output {
+	const char	*path;		/* -o, or NULL for standard output */
+	char		 tmp[PATH_MAX];
+	FILE		*fp;
+};
+
 static int
-write_report(const char *path, struct report_sink *sink,
+output_open(struct report_output *o, const char *path)
+{
+	int fd = -1;
+
+	o->path = path;
+	o->fp = stdout;
+	if (path == NULL)
+		return 0;
+	errno = ENAMETOOLONG;
+	if (snprintf(o->tmp, sizeof o->tmp, "%s.XXXXXX", path) >=
+	    (int)sizeof o->tmp || (fd = mkstemp(o->tmp)) < 0 ||
+	    (o->fp = fdopen(fd, "w")) == NULL) {
+		fprintf(stderr, "transcope: %s: %s\n", path, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(o->tmp);
+		}
+		o->fp = NULL;
+		return EXIT_INPUT;
+	}
+	return 0;
+}
+
+/* A run that ends before its report: no trace of the temporary file. */
+static void
+output_abandon(struct report_output *o)
+{
+	if (o->path != NULL && o->fp != NULL) {
+		fclose(o->fp);
+		unlink(o->tmp);
+	}
+	o->fp = NULL;
+}
+
+static int
+write_report(struct report_output *o, struct report_sink *sink,
     const struct analyzer *an, const struct report_info *ri)
 {
-	char tmp[PATH_MAX];
-	FILE *out = stdout;
-	int fd = -1, rc;
+	int rc;
 
-	if (path != NULL) {
-		/* Write beside the target, then rename: no half-written file. */
-		if (snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >=
-		    (int)sizeof tmp || (fd = mkstemp(tmp)) < 0 ||
-		    (out = fdopen(fd, "w")) == NULL) {
-			fprintf(stderr, "transcope: %s: %s\n", path,
-			    strerror(errno));
-			if (fd >= 0) {
-				close(fd);
-				unlink(tmp);
-			}
-			return EXIT_INPUT;
-		}
-	}
-	rc = report_sink_write(sink, out, an, ri);
-	if (path != NULL) {
-		if (fclose(out) != 0)
+	rc = report_sink_write(sink, o->fp, an, ri);
+	if (o->path != NULL) {
+		if (fclose(o->fp) != 0)
 			rc = -1;
-		if (rc == 0 && rename(tmp, path) != 0)
+		o->fp = NULL;
+		if (rc == 0 && rename(o->tmp, o->path) != 0)
 			rc = -1;
 		if (rc != 0) {
-			fprintf(stderr, "transcope: %s: %s\n", path,
+			fprintf(stderr, "transcope: %s: %s\n", o->path,
 			    strerror(errno));
-			unlink(tmp);
+			unlink(o->tmp);
 			return EXIT_INPUT;
 		}
 	} else if (fflush(stdout) != 0 || rc != 0) {
@@ -390,6 +422,7 @@ main(int argc, char **argv)
 	struct event_log evlog = { NULL, false };
 	const char *eventspath = NULL;
 	struct progress pg = { false, 0, 0, false };
+	struct report_output rout = { NULL, "", NULL };
 	char aerr[512];
 	int nfiles = 0, ch, i, rc, status = 0;
 
@@ -641,6 +674,14 @@ main(int argc, char **argv)
 		    "%s\n", strerror(errno));
 		EXIT_WITH(EXIT_INPUT);
 	}
+	if ((rc = output_open(&rout, outpath)) != 0)
+		EXIT_WITH(rc);
+	/*
+	 * JSON flow records go out as flows finish, unless something else
+	 * shares the output: interval records, or --events -.
+	 */
+	if (!interval_ns && !(evlog.out == stdout && rout.fp == stdout))
+		report_sink_stream(sink, rout.fp);
 	analyzer_init(&an, &cfg);
 	analyzer_set_final(&an, &acfg, report_sink_flow, sink);
 	if (evlog.out != NULL) {
@@ -745,7 +786,7 @@ main(int argc, char **argv)
 		status = EXIT_INPUT;
 	}
 	evlog.out = NULL;
-	rc = write_report(outpath, sink, &an, &ri);
+	rc = write_report(&rout, sink, &an, &ri);
 	if (rc != 0)
 		status = rc;
 	else if (report_sink_failed_assertions(sink) > 0) {
@@ -768,6 +809,7 @@ main(int argc, char **argv)
 	}
 done:
 	/* Every way out comes here: nothing leaks, even on a usage error. */
+	output_abandon(&rout);
 	if (evlog.out != NULL && evlog.out != stdout)
 		fclose(evlog.out);
 	for (i = 0; i < (int)ropt.nassertions; i++)

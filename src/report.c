@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "jsonw.h"
 #include "report.h"
@@ -43,6 +44,12 @@ struct report_sink {
 	bool		 one_line;
 	off_t		 spill_off;	/* bytes written to the spill so far */
 	struct jw	 w;		/* the JSON record being built */
+	/*
+	 * Streaming: each finished flow goes straight to this output, in the
+	 * order flows finish, and the spill file is not used.
+	 */
+	FILE		*stream;
+	uint64_t	 streamed;	/* flows written to the stream */
 	/* Flows finished since the last interval report, serialised. */
 	FILE		*interval;
 	char		*interval_buf;
@@ -50,11 +57,13 @@ struct report_sink {
 	uint64_t	 interval_flows;
 };
 
+static FILE	*spill_open(void);
+
 struct report_sink *
 report_sink_new(const struct report_options *opt)
 {
 	struct report_sink *rs;
-	FILE *fp = tmpfile();
+	FILE *fp = spill_open();
 
 	if (fp == NULL)
 		return NULL;
@@ -105,6 +114,16 @@ void
 report_sink_set_one_line(struct report_sink *rs, bool on)
 {
 	rs->one_line = on;
+}
+
+bool
+report_sink_stream(struct report_sink *rs, FILE *out)
+{
+	if (!rs->json || rs->opt.sort != SORT_NONE || rs->opt.top != 0 ||
+	    rs->interval != NULL || rs->n > 0)
+		return false;
+	rs->stream = out;
+	return true;
 }
 
 void
@@ -223,6 +242,19 @@ report_sink_flow(void *ctx, const struct flow *f)
 		return;
 	summary_add(&rs->summary, f);
 	findings_add(rs->findings, f);
+	if (rs->stream != NULL) {
+		const char *nl = rs->one_line ? "" : "\n";
+
+		if (rs->streamed++ == 0) {
+			report_json_open(rs->stream, nl);
+			fputs(nl, rs->stream);
+		} else
+			fprintf(rs->stream, ",%s", nl);
+		jw_reset(&rs->w);
+		report_json_flow_jw(&rs->w, f);
+		fwrite(rs->w.buf, 1, rs->w.len, rs->stream);
+		return;
+	}
 	if (rs->n == rs->cap) {
 		rs->cap = rs->cap ? rs->cap + rs->cap / 2 : 1024;
 		rs->entries = xreallocarray(rs->entries, rs->cap,
@@ -309,6 +341,33 @@ sort_by_key(struct report_sink *rs)
 	free(perm);
 }
 
+/*
+ * The spill file: in $TMPDIR when set (a million-flow report spills a few
+ * GB), else where tmpfile() puts it.  Unlinked at once either way.
+ */
+static FILE *
+spill_open(void)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	FILE *fp;
+	int fd;
+
+	if (dir == NULL || *dir == '\0')
+		return tmpfile();
+	if (snprintf(path, sizeof path, "%s/transcope.XXXXXX", dir) >=
+	    (int)sizeof path) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	if ((fd = mkstemp(path)) < 0)
+		return NULL;
+	unlink(path);
+	if ((fp = fdopen(fd, "w+")) == NULL)
+		close(fd);
+	return fp;
+}
+
 /* Copy record part k of every entry, in id order, to out. */
 static int
 spill_copy(struct report_sink *rs, FILE *out, int k, const char *sep,
@@ -368,12 +427,13 @@ report_sink_write(struct report_sink *rs, FILE *out,
 		char sep[3];
 
 		snprintf(sep, sizeof sep, ",%s", nl);
-		report_json_head(out, an, ri, nl, &rs->summary, fl, nf,
-		    &rs->opt);
-		fprintf(out, ",%s\"flows\":[", nl);
-		if (spill_copy(rs, out, 0, sep, nl) != 0)
-			return -1;
-		fprintf(out, "%s]}\n", nl);
+		if (rs->stream == NULL || rs->streamed == 0) {
+			report_json_open(out, nl);
+			if (spill_copy(rs, out, 0, sep, nl) != 0)
+				return -1;
+		}
+		report_json_tail(out, an, ri, nl, rs->n > 0 || rs->streamed > 0,
+		    &rs->summary, fl, nf, &rs->opt);
 	} else {
 		report_text_head(out, an, ri);
 		report_text_table_head(out);

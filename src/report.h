@@ -4,10 +4,12 @@
  * the input and the options, so it is byte-for-byte reproducible.
  *
  * Flows are reported as they finish: a struct report_sink serialises each
- * finished flow into a temporary file at once (so its analysis state can be
- * freed) and remembers where; report_sink_write() then writes the summary
- * and the flows in id order, which is first-packet order whatever order
- * they finished in.  Memory per finished flow: one small index entry.
+ * finished flow at once (so its analysis state can be freed), either
+ * straight to the output (JSON, streaming: see report_sink_stream()) or into
+ * a temporary file, remembering where; report_sink_write() then writes the
+ * flows in id order (first-packet order, whatever order they finished in)
+ * or the --sort order, and the rest of the report.  Memory per finished
+ * flow: one small index entry, none when streaming.
  *
  * report_text() and report_json() are the one-shot form for an analyzer
  * that kept all its flows.  All return 0, or -1 on an I/O error (errno).
@@ -68,6 +70,14 @@ int	report_sink_write(struct report_sink *, FILE *,
 	    const struct analyzer *, const struct report_info *);
 /* JSON on a single line (the final record of an NDJSON stream). */
 void	report_sink_set_one_line(struct report_sink *, bool);
+/*
+ * Write each flow to out as soon as it finishes, in the order flows finish,
+ * instead of keeping it for report_sink_write() (which then writes the rest
+ * of the document to the same out).  Only for JSON without --sort, --top or
+ * interval reports, before any flow; false (nothing changes) otherwise.
+ * Memory and time then no longer depend on the number of flows reported.
+ */
+bool	report_sink_stream(struct report_sink *, FILE *out);
 
 /* What an --interval report covers (wall-clock times, ns since the epoch). */
 struct interval_info {
@@ -98,8 +108,17 @@ int	report_json(FILE *, const struct analyzer *, const struct report_info *);
 /* The pieces, for report.c: one flow's records and the surrounding parts. */
 struct jw;
 void	report_json_flow_jw(struct jw *, const struct flow *);
-void	report_json_head(FILE *, const struct analyzer *,
-	    const struct report_info *, const char *nl,
+/*
+ * The document is {"transcope":..., "flows":[...], "capture":..., "summary":
+ * ..., "findings":..., "assertions":...}: the flows come before everything
+ * that is only known at the end, so they can be written as they finish.
+ * report_json_open() writes up to and including "flows":[, the caller the
+ * flow records (nl before the first, "," nl between), report_json_tail()
+ * the rest.
+ */
+void	report_json_open(FILE *, const char *nl);
+void	report_json_tail(FILE *, const struct analyzer *,
+	    const struct report_info *, const char *nl, bool had_flows,
 	    const struct report_summary *, const struct finding *, size_t,
 	    const struct report_options *);
 /* Returns the bytes written. */

@@ -450,21 +450,29 @@ j_assertions(const struct report_options *opt)
 }
 
 void
-report_json_head(FILE *out, const struct analyzer *an,
-    const struct report_info *ri, const char *nl,
-    const struct report_summary *sm, const struct finding *fl, size_t nf,
-    const struct report_options *opt)
+report_json_open(FILE *out, const char *nl)
 {
 	json_object *o = json_object_new_object();
-	struct jw w;
 
 	add(o, "version", json_object_new_string(PACKAGE_VERSION));
 	add(o, "schema", json_object_new_int(REPORT_SCHEMA_VERSION));
 	fputs("{\"transcope\":", out);
 	put(out, o);
 	json_object_put(o);
+	fprintf(out, ",%s\"flows\":[", nl);
+}
+
+void
+report_json_tail(FILE *out, const struct analyzer *an,
+    const struct report_info *ri, const char *nl, bool had_flows,
+    const struct report_summary *sm, const struct finding *fl, size_t nf,
+    const struct report_options *opt)
+{
+	json_object *o;
+	struct jw w;
+
+	fprintf(out, "%s],%s\"capture\":", had_flows ? nl : "", nl);
 	o = j_capture(an, ri);
-	fprintf(out, ",%s\"capture\":", nl);
 	put(out, o);
 	json_object_put(o);
 	fprintf(out, ",%s\"summary\":", nl);
@@ -483,4 +491,5 @@ report_json_head(FILE *out, const struct analyzer *an,
 		put(out, o);
 		json_object_put(o);
 	}
+	fputs("}\n", out);
 }

@@ -75,12 +75,15 @@ bad_ihl(uint8_t *buf, const struct pb_offsets *off)
  * An HTTP connection with one retransmission, an IPv6 SYN nobody answers,
  * a DNS exchange over UDP and one frame with a lying IPv4 header.
  */
+/* The frames of the unit report; with a sink, flows go to it as they end. */
 static void
-run(struct analyzer *an)
+run_into(struct analyzer *an, struct report_sink *rs)
 {
 	struct pb_spec s;
 
 	analyzer_init(an, NULL);
+	if (rs != NULL)
+		analyzer_set_final(an, NULL, report_sink_flow, rs);
 	tcp4(an, 0, 1, TH_SYN, 1000, 0, 0);
 	tcp4(an, MS(30), 0, TH_SYN | TH_ACK, 5000, 1001, 0);
 	tcp4(an, MS(100), 1, TH_ACK, 1001, 5001, 0);
@@ -117,6 +120,12 @@ run(struct analyzer *an)
 	pb_spec_tcp4(&s);
 	feed(an, &s, MS(2200), bad_ihl);
 	analyzer_finish(an);
+}
+
+static void
+run(struct analyzer *an)
+{
+	run_into(an, NULL);
 }
 
 static char *
@@ -400,6 +409,78 @@ START_TEST(test_empty_report)
 }
 END_TEST
 
+/*
+ * Streaming (the default for --json): flow records are written as flows
+ * finish, before the capture header.  The document must parse with json-c
+ * and hold exactly the flows of the one-shot report.
+ */
+START_TEST(test_json_streamed)
+{
+	static char name[] = "unit.pcap";
+	char *files[] = { name };
+	struct report_options opt;
+	struct report_info ri;
+	struct report_sink *rs;
+	struct analyzer an;
+	json_object *streamed, *oneshot, *a, *b;
+	size_t len, olen, i, n;
+	char *buf = NULL, *once = json_text(&olen);
+	FILE *fp;
+
+	memset(&ri, 0, sizeof ri);
+	ri.files = files;
+	ri.nfiles = 1;
+	memset(&opt, 0, sizeof opt);
+	opt.json = true;
+	rs = report_sink_new(&opt);
+	ck_assert_ptr_nonnull(rs);
+	fp = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(fp);
+	ck_assert(report_sink_stream(rs, fp));
+	run_into(&an, rs);
+	ck_assert_int_eq(report_sink_write(rs, fp, &an, &ri), 0);
+	fclose(fp);
+	ck_assert_int_eq(strncmp(buf, "{\"transcope\":{", 14), 0);
+	ck_assert_ptr_nonnull(strstr(buf, "\n\"flows\":[\n{\"id\":"));
+	ck_assert_int_eq(buf[len - 1], '\n');
+	streamed = json_tokener_parse(buf);
+	oneshot = json_tokener_parse(once);
+	ck_assert_ptr_nonnull(streamed);
+	ck_assert_ptr_nonnull(oneshot);
+	a = at(streamed, "flows");
+	b = at(oneshot, "flows");
+	n = json_object_array_length(b);
+	ck_assert_uint_eq(json_object_array_length(a), n);
+	ck_assert_uint_eq(n, 3);
+	for (i = 0; i < n; i++) {
+		json_object *fa = json_object_array_get_idx(a, i), *fb = NULL;
+		size_t j;
+
+		for (j = 0; j < n; j++)
+			if (num(json_object_array_get_idx(b, j), "id") ==
+			    num(fa, "id"))
+				fb = json_object_array_get_idx(b, j);
+		ck_assert_ptr_nonnull(fb);
+		ck_assert_str_eq(json_object_to_json_string(fa),
+		    json_object_to_json_string(fb));
+	}
+	ck_assert_int_eq(num(streamed, "summary.flows"), 3);
+	ck_assert_int_eq(num(streamed, "capture.packets"),
+	    num(oneshot, "capture.packets"));
+	/* Sorting needs every flow first: no streaming then. */
+	opt.sort = SORT_BYTES;
+	report_sink_free(rs);
+	rs = report_sink_new(&opt);
+	ck_assert(!report_sink_stream(rs, stdout));
+	report_sink_free(rs);
+	json_object_put(streamed);
+	json_object_put(oneshot);
+	free(buf);
+	free(once);
+	analyzer_free(&an);
+}
+END_TEST
+
 START_TEST(test_text_report)
 {
 	static char name[] = "unit.pcap";
@@ -437,6 +518,7 @@ json_suite(void)
 	tcase_add_test(tc, test_json_reproducible);
 	tcase_add_test(tc, test_text_report);
 	tcase_add_test(tc, test_empty_report);
+	tcase_add_test(tc, test_json_streamed);
 	suite_add_tcase(s, tc);
 	return s;
 }
