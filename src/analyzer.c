@@ -124,21 +124,24 @@ count_link_type(struct capture_stats *st, int dlt)
 }
 
 static void
-count_frame(struct analyzer *an, const struct raw_frame *fr)
+count_frame(struct analyzer *an, const struct packet *pkt)
 {
 	struct capture_stats *st = &an->stats;
 
 	st->packets++;
-	st->wire_bytes += fr->len;
-	st->captured_bytes += fr->caplen;
-	if (st->packets == 1 || fr->ts_ns < st->first_ts)
-		st->first_ts = fr->ts_ns;
-	if (fr->ts_ns > st->last_ts)
-		st->last_ts = fr->ts_ns;
-	if (st->packets > 1 && fr->ts_ns < an->prev_ts)
+	st->wire_bytes += pkt->wirelen;
+	st->captured_bytes += pkt->caplen;
+	if (st->packets == 1 || pkt->ts_ns < st->first_ts)
+		st->first_ts = pkt->ts_ns;
+	if (pkt->ts_ns > st->last_ts)
+		st->last_ts = pkt->ts_ns;
+	if (st->packets > 1 && pkt->ts_ns < an->prev_ts)
 		st->time_backwards++;
-	an->prev_ts = fr->ts_ns;
-	count_link_type(st, fr->dlt);
+	an->prev_ts = pkt->ts_ns;
+	if (st->nlinks > 0 && st->links[0].dlt == pkt->dlt)
+		st->links[0].packets++;		/* nearly always */
+	else
+		count_link_type(st, pkt->dlt);
 }
 
 static void
@@ -188,44 +191,52 @@ void
 analyzer_frame(struct analyzer *an, const struct raw_frame *fr)
 {
 	struct packet pkt;
+
+	pkt.ts_ns = fr->ts_ns;
+	pkt.number = 0;
+	decode_packet(fr->dlt, fr->data, fr->caplen, fr->len, &pkt);
+	analyzer_packet(an, &pkt);
+}
+
+void
+analyzer_packet(struct analyzer *an, struct packet *pkt)
+{
 	struct flow *f;
 	struct flow_dir_stats *ds;
 	enum flow_dir dir;
 
-	count_frame(an, fr);
-	pkt.ts_ns = fr->ts_ns;
-	pkt.number = an->stats.packets;
-	decode_packet(fr->dlt, fr->data, fr->caplen, fr->len, &pkt);
-	count_packet(&an->stats, &pkt);
-	if (an->on_final != NULL && pkt.ts_ns >= an->next_expiry_ts) {
+	count_frame(an, pkt);
+	pkt->number = an->stats.packets;
+	count_packet(&an->stats, pkt);
+	if (an->on_final != NULL && pkt->ts_ns >= an->next_expiry_ts) {
 		/*
 		 * Ten times a second of capture time: it only looks at the head
 		 * of each list, and finished flows then wait little longer
 		 * than their timeout, which is what bounds memory.
 		 */
-		analyzer_expire(an, pkt.ts_ns);
-		an->next_expiry_ts = pkt.ts_ns + NS_PER_S / 10;
+		analyzer_expire(an, pkt->ts_ns);
+		an->next_expiry_ts = pkt->ts_ns + NS_PER_S / 10;
 	}
-	if (pkt.kind != PK_TCP && pkt.kind != PK_UDP)
+	if (pkt->kind != PK_TCP && pkt->kind != PK_UDP)
 		return;
 
-	f = flow_for(an, &pkt, &dir);
+	f = flow_for(an, pkt, &dir);
 	ds = &f->dir[dir];
 	if (ds->packets == 0)
-		ds->first_ts = pkt.ts_ns;
+		ds->first_ts = pkt->ts_ns;
 	ds->packets++;
-	ds->bytes += pkt.ip_len;
-	ds->payload_bytes += pkt.payload_len;
-	ds->last_ts = pkt.ts_ns;
-	if (pkt.ts_ns > f->last_ts)
-		f->last_ts = pkt.ts_ns;
+	ds->bytes += pkt->ip_len;
+	ds->payload_bytes += pkt->payload_len;
+	ds->last_ts = pkt->ts_ns;
+	if (pkt->ts_ns > f->last_ts)
+		f->last_ts = pkt->ts_ns;
 	if (f->tcp != NULL) {
 		struct tcp_verdict v;
 
-		tcp_conn_packet(f->tcp, &an->tcp, &pkt, dir, &v);
+		tcp_conn_packet(f->tcp, &an->tcp, pkt, dir, &v);
 		if (an->on_event != NULL && (v.events != 0 ||
 		    (v.seg_class != SEG_NONE && v.seg_class != SEG_NEW)))
-			an->on_event(an->event_ctx, f, dir, &pkt, &v);
+			an->on_event(an->event_ctx, f, dir, pkt, &v);
 		flow_table_touch(an->flows, f, tcp_conn_timeout_class(f->tcp));
 	} else
 		flow_table_touch(an->flows, f, FTC_UDP);

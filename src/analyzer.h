@@ -75,6 +75,11 @@ void	analyzer_init(struct analyzer *, const struct tcp_config *);
 void	analyzer_set_final(struct analyzer *, const struct analyzer_config *,
 	    flow_final_fn, void *ctx);
 void	analyzer_frame(struct analyzer *, const struct raw_frame *);
+/*
+ * The same for a frame already decoded (decode_packet(), with ts_ns set):
+ * what the reader thread hands over.  Sets pkt->number.
+ */
+void	analyzer_packet(struct analyzer *, struct packet *pkt);
 void	analyzer_finish(struct analyzer *);
 void	analyzer_free(struct analyzer *);
 

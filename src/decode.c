@@ -569,6 +569,7 @@ decode_packet(int dlt, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
 	pkt->number = number;
 	pkt->caplen = caplen;
 	pkt->wirelen = wirelen;
+	pkt->dlt = dlt;
 	if (caplen > wirelen) {
 		/* A lying record header: trust only what is really there. */
 		packet_set_anomaly(pkt, PA_CAPLEN_OVER_LEN);

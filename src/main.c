@@ -25,6 +25,7 @@
 #include "analyzer.h"
 #include "diff.h"
 #include "events.h"
+#include "pipeline.h"
 #include "report.h"
 #include "source.h"
 #include "xmalloc.h"
@@ -38,7 +39,8 @@ enum {
 	OPT_TCP_TIMEOUT, OPT_SYN_TIMEOUT, OPT_CLOSED_TIMEOUT, OPT_UDP_TIMEOUT,
 	OPT_FINISHED_TIMEOUT,
 	OPT_DURATION, OPT_INTERVAL, OPT_PROTO, OPT_TOP, OPT_SORT, OPT_ASSERT,
-	OPT_EVENTS
+	OPT_EVENTS,
+	OPT_THREADS
 };
 
 /* Live capture: the default snaplen holds every header transcope reads. */
@@ -89,6 +91,7 @@ static const struct option long_options[] = {
 	{ "sort",		required_argument,	NULL, OPT_SORT },
 	{ "assert",		required_argument,	NULL, OPT_ASSERT },
 	{ "events",		required_argument,	NULL, OPT_EVENTS },
+	{ "threads",		required_argument,	NULL, OPT_THREADS },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL,			0,			NULL, 0 }
@@ -105,7 +108,7 @@ usage(FILE *out)
 "                 [--rto-min seconds] [--clock-granularity seconds]\n"
 "                 [--max-flows n] [--tcp-timeout s] [--syn-timeout s]\n"
 "                 [--closed-timeout s] [--finished-timeout s]\n"
-"                 [--udp-timeout s]\n"
+"                 [--udp-timeout s] [--threads 1|2]\n"
 "                 [-r] file ... [expression]\n"
 "       transcope -i interface [-p] [-s snaplen] [-B KiB] [-Z user]\n"
 "                 [--duration seconds] [options] [expression]\n"
@@ -156,6 +159,9 @@ usage(FILE *out)
 "      --finished-timeout S    ... a TCP flow whose last FIN was ACKed, or\n"
 "                              that was reset (1)\n"
 "      --udp-timeout S         ... a UDP flow (60)\n"
+"      --threads 1|2           files: 2 reads and decodes in a thread of\n"
+"                              its own while flows are analysed (default 2\n"
+"                              with 2 or more CPUs); same report either way\n"
 "  -h, --help                  this help\n"
 "  -V, --version               print the version\n"
 "\n"
@@ -278,15 +284,15 @@ struct progress {
 #define PROGRESS_EVERY	65536		/* packets between clock reads */
 
 static void
-progress_update(struct progress *pg, struct source *src, uint64_t packets)
+progress_update(struct progress *pg, uint64_t done, uint64_t total,
+    uint64_t packets)
 {
-	uint64_t now = now_ns(CLOCK_MONOTONIC), done, total;
+	uint64_t now = now_ns(CLOCK_MONOTONIC);
 	double el, rate, eta;
 
 	if (now - pg->last_ns < 500000000ULL)
 		return;
 	pg->last_ns = now;
-	source_progress(src, &done, &total);
 	if (total == 0 || now - pg->start_ns < 1000000000ULL)
 		return;		/* nothing to measure, or about to finish */
 	el = (double)(now - pg->start_ns) / 1e9;
@@ -424,7 +430,8 @@ main(int argc, char **argv)
 	struct progress pg = { false, 0, 0, false };
 	struct report_output rout = { NULL, "", NULL };
 	char aerr[512];
-	int nfiles = 0, ch, i, rc, status = 0;
+	int nfiles = 0, ch, i, rc, status = 0, threads = 0;
+	struct pipeline *pl = NULL;
 
 	if (argc > 1 && strcmp(argv[1], "diff") == 0)
 		return diff_main(argc - 1, argv + 1);	/* nothing allocated yet */
@@ -594,6 +601,15 @@ main(int argc, char **argv)
 		case OPT_EVENTS:
 			eventspath = optarg;
 			break;
+		case OPT_THREADS:
+			if (strcmp(optarg, "1") != 0 &&
+			    strcmp(optarg, "2") != 0) {
+				fprintf(stderr, "transcope: bad --threads '%s' "
+				    "(1 or 2)\n", optarg);
+				EXIT_WITH(EXIT_USAGE);
+			}
+			threads = optarg[0] - '0';
+			break;
 		case 'Z':
 			user = optarg;
 			break;
@@ -714,7 +730,32 @@ main(int argc, char **argv)
 		/* The stream is NDJSON: the final report is one line too. */
 		report_sink_set_one_line(sink, true);
 	}
-	while (!stop_requested) {
+	if (threads == 0)
+		threads = sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? 2 : 1;
+	if (threads == 2 && !source_is_live(src) && dumppath == NULL &&
+	    !interval_ns)
+		pl = pipeline_start(src, count_limit, pg.on);
+	while (pl != NULL) {
+		struct pipeline_batch *b = pipeline_next(pl);
+		uint32_t k;
+		bool end;
+
+		for (k = 0; k < b->n; k++)
+			analyzer_packet(&an, &b->pkts[k]);
+		if (pg.on && b->bytes_total != 0)
+			progress_update(&pg, b->bytes_done, b->bytes_total,
+			    an.stats.packets);
+		if (b->damaged) {
+			/* Report what was read; say where the damage is. */
+			fprintf(stderr, "transcope: %s\n", b->errbuf);
+			status = EXIT_INPUT;
+		}
+		end = b->end;
+		pipeline_release(pl);
+		if (end)
+			break;
+	}
+	while (pl == NULL && !stop_requested) {
 		rc = source_next(src, &fr, errbuf);
 		if (rc == 0)
 			break;
@@ -730,8 +771,13 @@ main(int argc, char **argv)
 			analyzer_frame(&an, &fr);
 			if (count_limit && ++packets >= count_limit)
 				break;
-			if (pg.on && an.stats.packets % PROGRESS_EVERY == 0)
-				progress_update(&pg, src, an.stats.packets);
+			if (pg.on && an.stats.packets % PROGRESS_EVERY == 0) {
+				uint64_t done, total;
+
+				source_progress(src, &done, &total);
+				progress_update(&pg, done, total,
+				    an.stats.packets);
+			}
 		}
 		if (!deadline && !next_report)
 			continue;
@@ -760,6 +806,8 @@ main(int argc, char **argv)
 			next_report += interval_ns;
 		}
 	}
+	pipeline_stop(pl);
+	pl = NULL;
 	progress_end(&pg);
 	memset(&ri, 0, sizeof ri);
 	if (source_is_live(src)) {
@@ -809,6 +857,7 @@ main(int argc, char **argv)
 	}
 done:
 	/* Every way out comes here: nothing leaks, even on a usage error. */
+	pipeline_stop(pl);	/* before the source it reads */
 	output_abandon(&rout);
 	if (evlog.out != NULL && evlog.out != stdout)
 		fclose(evlog.out);

@@ -105,6 +105,7 @@ struct packet {
 	uint64_t	number;		/* 1-based position in the input */
 	uint32_t	caplen;		/* bytes captured */
 	uint32_t	wirelen;	/* bytes on the wire */
+	int		dlt;		/* the frame's link type (DLT_*) */
 
 	enum pkt_kind	kind;
 	enum decode_reason reason;	/* set when kind == PK_UNDECODED */
