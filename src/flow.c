@@ -18,13 +18,16 @@ struct slot {
 	struct flow	*flow;		/* NULL: empty */
 };
 
+#define FLOW_SEEDS		6
+
 struct flow_table {
 	struct slot	*slots;
 	size_t		 mask;		/* slot count - 1, a power of two */
 	size_t		 used;		/* flows in the hash */
 	size_t		 total;		/* flows ever created */
 	size_t		 live;		/* flows not yet removed */
-	uint64_t	 seed[2];
+	uint64_t	 seed[FLOW_SEEDS];
+	struct flow	*last;		/* the flow of the last lookup, or NULL */
 	uint64_t	 next_id;
 	struct flow	*head;		/* creation order */
 	struct flow	*tail;
@@ -52,32 +55,48 @@ mix64(uint64_t x)
 }
 
 /*
- * A keyed hash over the 40-byte key, five 64-bit words: one multiply per
- * word, then a full avalanche.  The random seed enters first and last, so
- * keys that collide cannot be worked out in advance.  Per packet, so cheap.
+ * A keyed hash of the key's five 64-bit words, taken from registers as the
+ * key is made: one multiply per word, all five independent (so they run in
+ * parallel), then a full avalanche.  Random seeds enter every word and the
+ * end, so keys that collide cannot be worked out in advance.  Per packet, so
+ * cheap; the key is never read back from memory for it.
  */
 static uint64_t
-flow_key_hash(const struct flow_table *t, const struct flow_key *k)
+flow_key_hash_words(const struct flow_table *t, const uint64_t w[5])
 {
-	uint64_t w[5], h = t->seed[0];
-	size_t i;
+	uint64_t a = (w[0] ^ t->seed[0]) * 0x9e3779b97f4a7c15ULL;
+	uint64_t b = (w[1] ^ t->seed[1]) * 0xc2b2ae3d27d4eb4fULL;
+	uint64_t c = (w[2] ^ t->seed[2]) * 0x165667b19e3779f9ULL;
+	uint64_t d = (w[3] ^ t->seed[3]) * 0xd6e8feb86659fd93ULL;
+	uint64_t e = (w[4] ^ t->seed[4]) * 0xff51afd7ed558ccdULL;
 
-	_Static_assert(sizeof *k == sizeof w, "flow_key is 40 bytes");
-	memcpy(w, k, sizeof w);
-	for (i = 0; i < 5; i++)
-		h = rotl64((h ^ w[i]) * 0x9e3779b97f4a7c15ULL, 31);
-	return mix64(h ^ t->seed[1]);
+	return mix64(rotl64(a, 17) ^ rotl64(b, 29) ^ rotl64(c, 41) ^
+	    rotl64(d, 53) ^ e ^ t->seed[5]);
+}
+
+static bool
+flow_key_equal(const struct flow_key *x, const struct flow_key *y)
+{
+	uint64_t a[5], b[5];
+
+	memcpy(a, x, sizeof a);
+	memcpy(b, y, sizeof b);
+	return ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) |
+	    (a[3] ^ b[3]) | (a[4] ^ b[4])) == 0;
 }
 
 static void
-random_seed(uint64_t seed[2])
+random_seed(uint64_t seed[FLOW_SEEDS])
 {
+	int i;
+
 #ifdef HAVE_GETENTROPY
-	if (getentropy(seed, 2 * sizeof seed[0]) == 0)
+	if (getentropy(seed, FLOW_SEEDS * sizeof seed[0]) == 0)
 		return;
 #endif
 	seed[0] = mix64((uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32));
-	seed[1] = mix64(seed[0] ^ (uint64_t)(uintptr_t)seed);
+	for (i = 1; i < FLOW_SEEDS; i++)
+		seed[i] = mix64(seed[i - 1] ^ (uint64_t)(uintptr_t)seed);
 }
 
 struct flow_table *
@@ -108,31 +127,70 @@ flow_table_free(struct flow_table *t)
 	free(t);
 }
 
+/* An address as two words, as they lie in memory. */
+static void
+addr_words(const uint8_t *addr, uint64_t w[2])
+{
+	memcpy(&w[0], addr, 8);
+	memcpy(&w[1], addr + 8, 8);
+}
+
+static uint64_t
+be_order(uint64_t w)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return __builtin_bswap64(w);
+#else
+	return w;
+#endif
+}
+
 /*
- * Canonical key of pkt: the lower (address, port) endpoint is side 0.
- * Returns the side that sent pkt.
+ * Canonical key of pkt: the lower (address, port) endpoint is side 0, the
+ * order being memcmp()'s over the address bytes.
+ * Returns the side that sent pkt; *hash gets the key's hash.  Built in
+ * registers and stored word by word, so nothing reads back a half-written
+ * key (a stalled store-to-load forward cost more than the hash).
  */
 static int
-flow_key_make(const struct packet *pkt, struct flow_key *k)
+flow_key_make(const struct flow_table *t, const struct packet *pkt,
+    struct flow_key *k, uint64_t *hash)
 {
-	int c;
+	uint64_t s[2], d[2], w[5];
+	uint64_t sp = pkt->sport, dp = pkt->dport, tail;
+	int side;
 
-	memset(k, 0, sizeof *k);
+	addr_words(pkt->src, s);
+	addr_words(pkt->dst, d);
+	if (s[0] != d[0])
+		side = be_order(s[0]) > be_order(d[0]);
+	else if (s[1] != d[1])
+		side = be_order(s[1]) > be_order(d[1]);
+	else
+		side = sp > dp;
+	/* port[0], port[1], proto, ip_version, two zero bytes. */
+	tail = (uint64_t)pkt->ip_proto << 32 | (uint64_t)pkt->ip_version << 40;
+	if (side == 0) {
+		w[0] = s[0], w[1] = s[1], w[2] = d[0], w[3] = d[1];
+		tail |= sp | dp << 16;
+	} else {
+		w[0] = d[0], w[1] = d[1], w[2] = s[0], w[3] = s[1];
+		tail |= dp | sp << 16;
+	}
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	w[4] = tail;
+	memcpy(k, w, sizeof w);
+#else
+	memcpy(k, w, 4 * sizeof w[0]);
+	memset(&k->port[0], 0, 8);
+	k->port[0] = (uint16_t)(tail & 0xffff);
+	k->port[1] = (uint16_t)(tail >> 16 & 0xffff);
 	k->proto = pkt->ip_proto;
 	k->ip_version = pkt->ip_version;
-	c = memcmp(pkt->src, pkt->dst, 16);
-	if (c < 0 || (c == 0 && pkt->sport <= pkt->dport)) {
-		memcpy(k->addr[0], pkt->src, 16);
-		memcpy(k->addr[1], pkt->dst, 16);
-		k->port[0] = pkt->sport;
-		k->port[1] = pkt->dport;
-		return 0;
-	}
-	memcpy(k->addr[0], pkt->dst, 16);
-	memcpy(k->addr[1], pkt->src, 16);
-	k->port[0] = pkt->dport;
-	k->port[1] = pkt->sport;
-	return 1;
+	memcpy(&w[4], &k->port[0], 8);
+#endif
+	*hash = flow_key_hash_words(t, w);
+	return side;
 }
 
 static void
@@ -161,18 +219,24 @@ flow_table_lookup(struct flow_table *t, const struct packet *pkt,
     enum flow_dir *dir)
 {
 	struct flow_key k;
+	struct flow *f;
 	uint64_t h;
 	size_t i;
 	int side;
 
-	side = flow_key_make(pkt, &k);
-	h = flow_key_hash(t, &k);
-	for (i = h & t->mask; t->slots[i].flow != NULL; i = (i + 1) & t->mask) {
-		struct flow *f = t->slots[i].flow;
-
-		if (t->slots[i].hash == h &&
-		    memcmp(&f->key, &k, sizeof k) == 0) {
+	side = flow_key_make(t, pkt, &k, &h);
+	/* Most packets belong to the flow of the packet before. */
+	if (t->last != NULL && t->last->hash == h &&
+	    flow_key_equal(&t->last->key, &k)) {
+		f = t->last;
+		*dir = side == f->client_side ? DIR_C2S : DIR_S2C;
+		return f;
+	}
+	for (i = h & t->mask; (f = t->slots[i].flow) != NULL;
+	    i = (i + 1) & t->mask) {
+		if (t->slots[i].hash == h && flow_key_equal(&f->key, &k)) {
 			*dir = side == f->client_side ? DIR_C2S : DIR_S2C;
+			t->last = f;
 			return f;
 		}
 	}
@@ -293,8 +357,7 @@ flow_table_create(struct flow_table *t, const struct packet *pkt,
 
 	if (2 * (t->used + 1) > t->mask + 1)
 		flow_table_grow(t);
-	side = flow_key_make(pkt, &f->key);
-	f->hash = flow_key_hash(t, &f->key);
+	side = flow_key_make(t, pkt, &f->key, &f->hash);
 	f->id = t->next_id++;
 	f->first_ts = f->last_ts = pkt->ts_ns;
 	flow_choose_client(f, pkt, side);
@@ -326,6 +389,8 @@ flow_table_detach(struct flow_table *t, struct flow *f)
 {
 	size_t i, j;
 
+	if (t->last == f)
+		t->last = NULL;
 	if (!f->in_table)
 		return;
 	for (i = f->hash & t->mask; t->slots[i].flow != f; i = (i + 1) & t->mask)

@@ -740,8 +740,20 @@ main(int argc, char **argv)
 		uint32_t k;
 		bool end;
 
-		for (k = 0; k < b->n; k++)
+		for (k = 0; k < b->n; k++) {
+			/*
+			 * The views were written by the reader's CPU: ask for
+			 * the ones ahead while this one is analysed.
+			 */
+			if (k + 4 < b->n) {
+				const char *ahead = (const char *)&b->pkts[k + 4];
+
+				__builtin_prefetch(ahead);
+				__builtin_prefetch(ahead + 64);
+				__builtin_prefetch(ahead + 128);
+			}
 			analyzer_packet(&an, &b->pkts[k]);
+		}
 		if (pg.on && b->bytes_total != 0)
 			progress_update(&pg, b->bytes_done, b->bytes_total,
 			    an.stats.packets);

@@ -437,6 +437,27 @@ source_list_interfaces(FILE *out, char *errbuf)
 	return 0;
 }
 
+/* errbuf: why sf could not be read on, and where. */
+static void
+damage_message(struct source_file *sf, char *errbuf)
+{
+	FILE *fp = pcap_file(sf->pcap);
+	long off = fp != NULL ? ftell(fp) : -1;
+
+	if (sf->rec_hdr != 0)
+		snprintf(errbuf, SOURCE_ERRBUF_SIZE,
+		    "%s: damaged record at byte offset %llu: %s",
+		    sf->path, (unsigned long long)sf->next_off,
+		    pcap_geterr(sf->pcap));
+	else if (off >= 0)	/* pcapng: where reading stopped */
+		snprintf(errbuf, SOURCE_ERRBUF_SIZE,
+		    "%s: damaged before byte offset %ld: %s", sf->path,
+		    off, pcap_geterr(sf->pcap));
+	else
+		snprintf(errbuf, SOURCE_ERRBUF_SIZE, "%s: %s",
+		    sf->path, pcap_geterr(sf->pcap));
+}
+
 /* Make sure sf has a pending frame if it has any left; -1 on damage. */
 static int
 source_file_fill(struct source *s, struct source_file *sf, char *errbuf)
@@ -466,21 +487,7 @@ source_file_fill(struct source *s, struct source_file *sf, char *errbuf)
 		return 0;
 	}
 	if (r == PCAP_ERROR) {
-		FILE *fp = pcap_file(sf->pcap);
-		long off = fp != NULL ? ftell(fp) : -1;
-
-		if (sf->rec_hdr != 0)
-			snprintf(errbuf, SOURCE_ERRBUF_SIZE,
-			    "%s: damaged record at byte offset %llu: %s",
-			    sf->path, (unsigned long long)sf->next_off,
-			    pcap_geterr(sf->pcap));
-		else if (off >= 0)	/* pcapng: where reading stopped */
-			snprintf(errbuf, SOURCE_ERRBUF_SIZE,
-			    "%s: damaged before byte offset %ld: %s", sf->path,
-			    off, pcap_geterr(sf->pcap));
-		else
-			snprintf(errbuf, SOURCE_ERRBUF_SIZE, "%s: %s",
-			    sf->path, pcap_geterr(sf->pcap));
+		damage_message(sf, errbuf);
 		if (s->live)
 			sf->done = 1;
 		else
@@ -563,4 +570,75 @@ source_close(struct source *s)
 	}
 	free(s->files);
 	free(s);
+}
+
+/* What source_read() passes through pcap_dispatch() to deliver(). */
+struct dispatch {
+	struct source_file *sf;
+	source_frame_fn	 fn;
+	void		*ctx;
+	int		 delivered;
+};
+
+static void
+deliver(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
+{
+	struct dispatch *d = (struct dispatch *)(void *)user;
+	struct source_file *sf = d->sf;
+	struct raw_frame fr;
+
+	sf->next_off += sf->rec_hdr + h->caplen;
+	if (sf->has_filter && !pcap_offline_filter(&sf->filter, h, data))
+		return;
+	fr.data = data;
+	fr.caplen = h->caplen;
+	fr.len = h->len;
+	fr.ts_ns = ts_to_ns(&h->ts);
+	fr.dlt = sf->dlt;
+	fr.file_index = 0;
+	d->fn(d->ctx, &fr);
+	d->delivered++;
+}
+
+int
+source_read(struct source *s, int max, source_frame_fn fn, void *ctx,
+    char *errbuf, int *delivered)
+{
+	struct source_file *sf = &s->files[0];
+	struct raw_frame fr;
+	int r;
+
+	*delivered = 0;
+	if (s->nfiles != 1 || s->live || s->dumper != NULL || sf->pending) {
+		/* The merge (or a frame already pending): frame by frame. */
+		while (*delivered < max) {
+			if ((r = source_next(s, &fr, errbuf)) != 1)
+				return r == SOURCE_TIMEOUT ? 1 : r;
+			fn(ctx, &fr);
+			(*delivered)++;
+		}
+		return 1;
+	}
+	if (sf->pcap == NULL)
+		return 0;
+	/*
+	 * One file: libpcap's own loop, as a bare pcap_loop() reads, saves
+	 * a call through pcap_next_ex() per packet.
+	 */
+	{
+		struct dispatch d = { sf, fn, ctx, 0 };
+
+		r = pcap_dispatch(sf->pcap, max, deliver, (u_char *)&d);
+		*delivered = d.delivered;
+	}
+	if (r == PCAP_ERROR) {
+		damage_message(sf, errbuf);
+		source_file_close(sf);
+		return -1;
+	}
+	if (r == 0) {
+		source_file_close(sf);		/* the end of the file */
+		return 0;
+	}
+	return 1;
 }

@@ -59,6 +59,17 @@ struct source	*source_open_live(const struct live_options *,
  */
 int		 source_next(struct source *, struct raw_frame *fr, char *errbuf);
 
+/*
+ * Up to max frames, in the order source_next() gives them, each to fn
+ * (whose frame is valid only during the call); *delivered says how many.
+ * Returns 1 when more may follow, 0 at the end of all input, -1 when a file
+ * turned out damaged after the frames delivered (errbuf says where; call
+ * again for the other files).  The fast way to read one file.
+ */
+typedef void	(*source_frame_fn)(void *ctx, const struct raw_frame *);
+int		 source_read(struct source *, int max, source_frame_fn fn,
+		    void *ctx, char *errbuf, int *delivered);
+
 /* Also write every delivered frame to path (pcap).  -1 on error. */
 int		 source_dump_open(struct source *, const char *path,
 		    char *errbuf);
