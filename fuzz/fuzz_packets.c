@@ -21,11 +21,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static const int dlts[] = { 1, 113, 276, 12, 228, 229, 0, 108, 9, 50, 104,
     10, 101, 147 };
 
-static void
-drop_flow(void *ctx, const struct flow *f)
+static bool
+drop_flow(void *ctx, struct flow *f)
 {
 	(void)ctx;
 	(void)f;
+	return false;
 }
 
 int

@@ -53,8 +53,10 @@ flow_finalize(struct analyzer *an, struct flow *f)
 {
 	if (f->tcp != NULL)
 		tcp_conn_finish(f->tcp, f->last_ts);
-	an->on_final(an->final_ctx, f);
-	flow_table_remove(an->flows, f);
+	/* Out of the table first: a callback that keeps f may pass it on. */
+	flow_table_release(an->flows, f);
+	if (!an->on_final(an->final_ctx, f))
+		flow_free(f);
 }
 
 /* Finalize every flow idle past its class's timeout at capture time now. */

@@ -15,6 +15,7 @@
 #ifndef TRANSCOPE_ANALYZER_H
 #define TRANSCOPE_ANALYZER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "flow.h"
@@ -46,8 +47,11 @@ struct capture_stats {
 typedef void	(*tcp_event_fn)(void *ctx, const struct flow *, enum flow_dir,
 		    const struct packet *, const struct tcp_verdict *);
 
-/* Called once per finished flow; the flow is freed when it returns. */
-typedef void	(*flow_final_fn)(void *ctx, const struct flow *);
+/*
+ * Called once per finished flow.  Returns false to have the flow freed when
+ * it returns, or true to keep it (out of the table; free with flow_free()).
+ */
+typedef bool	(*flow_final_fn)(void *ctx, struct flow *);
 
 struct analyzer_config {
 	uint64_t	timeout_ns[FTC_MAX];	/* idle timeout per class */

@@ -330,7 +330,7 @@ flow_table_idlest(const struct flow_table *t, enum flow_timeout_class c)
 }
 
 void
-flow_table_remove(struct flow_table *t, struct flow *f)
+flow_table_release(struct flow_table *t, struct flow *f)
 {
 	flow_table_detach(t, f);
 	lru_unlink(t, f);
@@ -342,9 +342,24 @@ flow_table_remove(struct flow_table *t, struct flow *f)
 		f->next->prev = f->prev;
 	else
 		t->tail = f->prev;
+	f->next = f->prev = NULL;
 	t->live--;
+}
+
+void
+flow_free(struct flow *f)
+{
+	if (f == NULL)
+		return;
 	tcp_conn_free(f->tcp);
 	free(f);
+}
+
+void
+flow_table_remove(struct flow_table *t, struct flow *f)
+{
+	flow_table_release(t, f);
+	flow_free(f);
 }
 
 struct flow *

@@ -9,7 +9,8 @@
  * crafted traffic cannot pile into one probe run; output order never depends
  * on it (flows are reported by id, i.e. by first packet).
  *
- * The table owns every flow it creates, until flow_table_remove() frees it.
+ * The table owns every flow it creates, until flow_table_remove() frees it
+ * or flow_table_release() gives it up (to whoever then calls flow_free()).
  * Live flows are on two kinds of list: one in creation order (reports walk
  * it) and one per idle-timeout class in order of last activity (expiry pops
  * the oldest from the head in O(1)).  A flow detached from the hash (a closed
@@ -98,6 +99,10 @@ struct flow	*flow_table_create(struct flow_table *, const struct packet *,
 void		 flow_table_detach(struct flow_table *, struct flow *f);
 /* Take f out of everything and free it (and its TCP state). */
 void		 flow_table_remove(struct flow_table *, struct flow *f);
+/* The same, but f is not freed: the caller owns it now. */
+void		 flow_table_release(struct flow_table *, struct flow *f);
+/* Free a released flow (and its TCP state). */
+void		 flow_free(struct flow *f);
 /*
  * f just saw a packet: to the tail of the list of its (new) class, at most
  * once per FLOW_LRU_GRAIN_NS of capture time (a list is then in activity

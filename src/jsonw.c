@@ -10,34 +10,12 @@
 #include "jsonw.h"
 #include "xmalloc.h"
 
-static void
+void
 jw_grow(struct jw *w, size_t n)
 {
 	while (w->len + n > w->cap)
 		w->cap = w->cap ? w->cap * 2 : 4096;
 	w->buf = xreallocarray(w->buf, w->cap, 1);
-}
-
-static inline void
-jw_reserve(struct jw *w, size_t n)
-{
-	if (w->len + n > w->cap)
-		jw_grow(w, n);
-}
-
-static inline void
-jw_raw(struct jw *w, const char *s, size_t n)
-{
-	jw_reserve(w, n);
-	memcpy(w->buf + w->len, s, n);
-	w->len += n;
-}
-
-static inline void
-jw_char(struct jw *w, char c)
-{
-	jw_reserve(w, 1);
-	w->buf[w->len++] = c;
 }
 
 /* The string with json-c's escapes (no slash escape). */
@@ -84,41 +62,41 @@ jw_quoted(struct jw *w, const char *s)
 	jw_char(w, '"');
 }
 
-/*
- * A separator if needed, then the key.  Keys are the program's own
- * literals, never data, so they go out as they are.
- */
-static void
-jw_key(struct jw *w, const char *key)
-{
-	size_t n = key != NULL ? strlen(key) : 0;
+static const char digit_pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233"
+    "34353637383940414243444546474849505152535455565758596061626364656667"
+    "6869707172737475767778798081828384858687888990919293949596979899";
 
-	jw_reserve(w, n + 4);
-	if (!w->first[w->depth])
-		w->buf[w->len++] = ',';
-	w->first[w->depth] = false;
-	if (key != NULL) {
-		w->buf[w->len++] = '"';
-		memcpy(w->buf + w->len, key, n);
-		w->len += n;
-		w->buf[w->len++] = '"';
-		w->buf[w->len++] = ':';
+/* Decimal digits of v, written backwards ending at end; returns the start. */
+static char *
+digits_back(char *end, uint64_t v)
+{
+	while (v >= 100) {
+		unsigned i = (unsigned)(v % 100) * 2;
+
+		v /= 100;
+		*--end = digit_pairs[i + 1];
+		*--end = digit_pairs[i];
 	}
+	if (v >= 10) {
+		*--end = digit_pairs[v * 2 + 1];
+		*--end = digit_pairs[v * 2];
+	} else
+		*--end = (char)('0' + v);
+	return end;
 }
 
-static void
+void
 jw_digits(struct jw *w, uint64_t v)
 {
-	char tmp[24];
-	int n = 0;
+	char tmp[24], *start;
 
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	jw_reserve(w, (size_t)n);
-	while (n > 0)
-		w->buf[w->len++] = tmp[--n];
+	if (v < 10) {
+		jw_char(w, (char)('0' + v));
+		return;
+	}
+	start = digits_back(tmp + sizeof tmp, v);
+	jw_raw(w, start, (size_t)(tmp + sizeof tmp - start));
 }
 
 void
@@ -173,16 +151,8 @@ jw_arr_end(struct jw *w)
 }
 
 void
-jw_u64(struct jw *w, const char *key, uint64_t v)
+jw_int_v(struct jw *w, int64_t v)
 {
-	jw_key(w, key);
-	jw_digits(w, v);
-}
-
-void
-jw_int(struct jw *w, const char *key, int64_t v)
-{
-	jw_key(w, key);
 	if (v < 0) {
 		jw_char(w, '-');
 		jw_digits(w, (uint64_t)0 - (uint64_t)v);
@@ -191,9 +161,8 @@ jw_int(struct jw *w, const char *key, int64_t v)
 }
 
 void
-jw_bool(struct jw *w, const char *key, bool v)
+jw_bool_v(struct jw *w, bool v)
 {
-	jw_key(w, key);
 	if (v)
 		jw_raw(w, "true", 4);
 	else
@@ -201,38 +170,39 @@ jw_bool(struct jw *w, const char *key, bool v)
 }
 
 void
-jw_null(struct jw *w, const char *key)
+jw_null_v(struct jw *w)
 {
-	jw_key(w, key);
 	jw_raw(w, "null", 4);
 }
 
 void
-jw_str(struct jw *w, const char *key, const char *s)
+jw_str_v(struct jw *w, const char *s)
 {
-	jw_key(w, key);
 	jw_quoted(w, s);
 }
 
 void
-jw_seconds(struct jw *w, const char *key, uint64_t ns)
+jw_seconds_v(struct jw *w, uint64_t ns)
 {
 	uint64_t us = ns % 1000000000u / 1000u;
-	char frac[7];
-	int i;
+	char tmp[32], *end = tmp + sizeof tmp, *p = end;
+	unsigned i;
 
-	jw_key(w, key);
-	jw_digits(w, ns / 1000000000u);
-	for (i = 5; i >= 0; i--) {
-		frac[i + 1] = (char)('0' + us % 10);
-		us /= 10;
+	/* Six decimals: three pairs, then the integer part. */
+	for (i = 0; i < 3; i++) {
+		unsigned k = (unsigned)(us % 100) * 2;
+
+		us /= 100;
+		*--p = digit_pairs[k + 1];
+		*--p = digit_pairs[k];
 	}
-	frac[0] = '.';
-	jw_raw(w, frac, sizeof frac);
+	*--p = '.';
+	p = digits_back(p, ns / 1000000000u);
+	jw_raw(w, p, (size_t)(end - p));
 }
 
 void
-jw_fixed(struct jw *w, const char *key, double v, int decimals)
+jw_fixed_v(struct jw *w, double v, int decimals)
 {
 	static const double p10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
 	    1e8, 1e9 };
@@ -241,7 +211,6 @@ jw_fixed(struct jw *w, const char *key, double v, int decimals)
 	uint64_t n, ip, fp, scale;
 	int i, len;
 
-	jw_key(w, key);
 	if (!(v >= 0 && v < 1e9) || decimals < 0 || decimals > 9) {
 		/* Out of the fast path's range: printf, which is exact. */
 		len = snprintf(buf, sizeof buf, "%.*f", decimals, v);

@@ -159,9 +159,10 @@ usage(FILE *out)
 "      --finished-timeout S    ... a TCP flow whose last FIN was ACKed, or\n"
 "                              that was reset (1)\n"
 "      --udp-timeout S         ... a UDP flow (60)\n"
-"      --threads 1|2           files: 2 reads and decodes in a thread of\n"
-"                              its own while flows are analysed (default 2\n"
-"                              with 2 or more CPUs); same report either way\n"
+"      --threads 1|2           files: 2 reads and decodes packets, and\n"
+"                              writes JSON flow records, in threads of\n"
+"                              their own while flows are analysed (default\n"
+"                              2 with 2 or more CPUs); same report either way\n"
 "  -h, --help                  this help\n"
 "  -V, --version               print the version\n"
 "\n"
@@ -732,9 +733,16 @@ main(int argc, char **argv)
 	}
 	if (threads == 0)
 		threads = sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? 2 : 1;
-	if (threads == 2 && !source_is_live(src) && dumppath == NULL &&
-	    !interval_ns)
-		pl = pipeline_start(src, count_limit, pg.on);
+	if (threads == 2 && !source_is_live(src)) {
+		/*
+		 * Files: streamed flow records are formatted, and packets
+		 * read and decoded, while the analysis goes on; but -w
+		 * must write only what is analysed, so it reads here.
+		 */
+		report_sink_use_writer(sink);
+		if (dumppath == NULL && !interval_ns)
+			pl = pipeline_start(src, count_limit, pg.on);
+	}
 	while (pl != NULL) {
 		struct pipeline_batch *b = pipeline_next(pl);
 		uint32_t k;
@@ -870,13 +878,14 @@ main(int argc, char **argv)
 done:
 	/* Every way out comes here: nothing leaks, even on a usage error. */
 	pipeline_stop(pl);	/* before the source it reads */
+	report_sink_free(sink);	/* its writer thread before the output */
+	sink = NULL;
 	output_abandon(&rout);
 	if (evlog.out != NULL && evlog.out != stdout)
 		fclose(evlog.out);
 	for (i = 0; i < (int)ropt.nassertions; i++)
 		assertion_clear(&ropt.assertions[i]);
 	free(ropt.assertions);
-	report_sink_free(sink);
 	analyzer_free(&an);
 	signal_source = NULL;
 	source_close(src);

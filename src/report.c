@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "jsonw.h"
+#include "writer.h"
 #include "report.h"
 #include "xmalloc.h"
 
@@ -50,6 +51,8 @@ struct report_sink {
 	 */
 	FILE		*stream;
 	uint64_t	 streamed;	/* flows written to the stream */
+	/* Streaming in a thread of its own: it owns stream, w, streamed. */
+	struct flow_writer *writer;
 	/* Flows finished since the last interval report, serialised. */
 	FILE		*interval;
 	char		*interval_buf;
@@ -220,6 +223,7 @@ report_sink_free(struct report_sink *rs)
 {
 	if (rs == NULL)
 		return;
+	flow_writer_finish(rs->writer);
 	if (rs->interval != NULL)
 		fclose(rs->interval);
 	free(rs->interval_buf);
@@ -232,28 +236,51 @@ report_sink_free(struct report_sink *rs)
 	free(rs);
 }
 
-void
-report_sink_flow(void *ctx, const struct flow *f)
+/* One flow record to the stream (in the writer thread, if there is one). */
+static void
+stream_flow(void *ctx, const struct flow *f)
+{
+	struct report_sink *rs = ctx;
+	const char *nl = rs->one_line ? "" : "\n";
+
+	if (rs->streamed++ == 0) {
+		report_json_open(rs->stream, nl);
+		fputs(nl, rs->stream);
+	} else {
+		putc(',', rs->stream);
+		fputs(nl, rs->stream);
+	}
+	jw_reset(&rs->w);
+	report_json_flow_jw(&rs->w, f);
+	fwrite(rs->w.buf, 1, rs->w.len, rs->stream);
+}
+
+bool
+report_sink_use_writer(struct report_sink *rs)
+{
+	if (rs->stream == NULL || rs->writer != NULL || rs->streamed > 0)
+		return false;
+	rs->writer = flow_writer_start(stream_flow, rs);
+	return rs->writer != NULL;
+}
+
+bool
+report_sink_flow(void *ctx, struct flow *f)
 {
 	struct report_sink *rs = ctx;
 	struct spill_entry *e;
 
 	if (rs->opt.proto != 0 && f->key.proto != rs->opt.proto)
-		return;
+		return false;
 	summary_add(&rs->summary, f);
 	findings_add(rs->findings, f);
+	if (rs->writer != NULL) {
+		flow_writer_push(rs->writer, f);
+		return true;		/* the writer frees it */
+	}
 	if (rs->stream != NULL) {
-		const char *nl = rs->one_line ? "" : "\n";
-
-		if (rs->streamed++ == 0) {
-			report_json_open(rs->stream, nl);
-			fputs(nl, rs->stream);
-		} else
-			fprintf(rs->stream, ",%s", nl);
-		jw_reset(&rs->w);
-		report_json_flow_jw(&rs->w, f);
-		fwrite(rs->w.buf, 1, rs->w.len, rs->stream);
-		return;
+		stream_flow(rs, f);
+		return false;
 	}
 	if (rs->n == rs->cap) {
 		rs->cap = rs->cap ? rs->cap + rs->cap / 2 : 1024;
@@ -293,6 +320,7 @@ report_sink_flow(void *ctx, const struct flow *f)
 			report_text_flow_line(rs->interval, f);
 		rs->interval_flows++;
 	}
+	return false;
 }
 
 static int
@@ -406,6 +434,9 @@ report_sink_write(struct report_sink *rs, FILE *out,
 	const struct finding *fl;
 	size_t nf, i;
 
+	/* Every flow record is out before the rest of the document. */
+	flow_writer_finish(rs->writer);
+	rs->writer = NULL;
 	if (rs->error != 0 || fflush(rs->spill) != 0) {
 		errno = rs->error ? rs->error : errno;
 		return -1;
@@ -453,7 +484,7 @@ report_all(FILE *out, const struct analyzer *an, const struct report_info *ri,
 {
 	struct report_options opt = { .json = json, .long_view = ri->long_view };
 	struct report_sink *rs = report_sink_new(&opt);
-	const struct flow *f;
+	struct flow *f;
 	int rc;
 
 	if (rs == NULL)
@@ -480,6 +511,23 @@ report_text(FILE *out, const struct analyzer *an, const struct report_info *ri)
 void
 format_addr(const uint8_t *addr, int ip_version, char *buf, size_t len)
 {
+	/* IPv4 by hand: glibc's inet_ntop() goes through sprintf(). */
+	if (ip_version != 6 && len >= 16) {
+		char *p = buf;
+		int i;
+
+		for (i = 0; i < 4; i++) {
+			unsigned v = addr[i];
+
+			if (v >= 100)
+				*p++ = (char)('0' + v / 100);
+			if (v >= 10)
+				*p++ = (char)('0' + v / 10 % 10);
+			*p++ = (char)('0' + v % 10);
+			*p++ = i < 3 ? '.' : '\0';
+		}
+		return;
+	}
 	if (inet_ntop(ip_version == 6 ? AF_INET6 : AF_INET, addr, buf,
 	    (socklen_t)len) == NULL)
 		snprintf(buf, len, "?");

@@ -64,8 +64,11 @@ struct report_sink;
 struct report_sink *report_sink_new(const struct report_options *);
 /* After report_sink_write: how many assertions failed. */
 size_t	report_sink_failed_assertions(const struct report_sink *);
-/* A flow_final_fn: records the finished flow. */
-void	report_sink_flow(void *sink, const struct flow *);
+/*
+ * A flow_final_fn: records the finished flow.  True when it keeps the flow
+ * (the writer thread frees it), false when the caller may free it.
+ */
+bool	report_sink_flow(void *sink, struct flow *);
 int	report_sink_write(struct report_sink *, FILE *,
 	    const struct analyzer *, const struct report_info *);
 /* JSON on a single line (the final record of an NDJSON stream). */
@@ -78,6 +81,13 @@ void	report_sink_set_one_line(struct report_sink *, bool);
  * Memory and time then no longer depend on the number of flows reported.
  */
 bool	report_sink_stream(struct report_sink *, FILE *out);
+/*
+ * Streaming from a thread of its own (src/writer.c): flows are formatted and
+ * freed there while the analysis goes on.  Only after report_sink_stream(),
+ * and only for input that ends (files): records wait in groups.  False if
+ * not streaming or no thread can be started: then as before.
+ */
+bool	report_sink_use_writer(struct report_sink *);
 
 /* What an --interval report covers (wall-clock times, ns since the epoch). */
 struct interval_info {

@@ -22,10 +22,11 @@ struct scene {
 	uint64_t	 t;
 };
 
-static void
-on_final(void *ctx, const struct flow *f)
+static bool
+on_final(void *ctx, struct flow *f)
 {
 	findings_add(ctx, f);
+	return false;
 }
 
 static void
