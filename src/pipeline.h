@@ -24,7 +24,7 @@
 #include "packet.h"
 #include "source.h"
 
-#define PIPELINE_BATCH	256		/* packets per batch */
+#define PIPELINE_BATCH	512		/* packets per batch */
 
 struct pipeline_batch {
 	uint32_t	n;		/* packets in pkts[] */
