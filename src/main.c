@@ -753,8 +753,8 @@ main(int argc, char **argv)
 			 * The views were written by the reader's CPU: ask for
 			 * the ones ahead while this one is analysed.
 			 */
-			if (k + 4 < b->n) {
-				const char *ahead = (const char *)&b->pkts[k + 4];
+			if (k + 8 < b->n) {
+				const char *ahead = (const char *)&b->pkts[k + 8];
 
 				__builtin_prefetch(ahead);
 				__builtin_prefetch(ahead + 64);
