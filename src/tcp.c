@@ -630,10 +630,10 @@ tsval_record(struct tcp_dir *D, const struct packet *pkt)
 
 	if (!pkt->tcp_opt.has_timestamp)
 		return;
-	if (D->tsvals[last].ts != 0 && D->tsvals[last].val == pkt->tcp_opt.ts_val)
+	if (D->tsval_ts[last] != 0 && D->tsval_val[last] == pkt->tcp_opt.ts_val)
 		return;
-	D->tsvals[D->tsval_pos].val = pkt->tcp_opt.ts_val;
-	D->tsvals[D->tsval_pos].ts = pkt->ts_ns;
+	D->tsval_val[D->tsval_pos] = pkt->tcp_opt.ts_val;
+	D->tsval_ts[D->tsval_pos] = pkt->ts_ns;
 	D->tsval_pos = (uint8_t)((D->tsval_pos + 1) % TCP_TSVAL_RING);
 }
 
@@ -818,11 +818,11 @@ ack_advance(struct tcp_dir *D, const struct tcp_config *cfg,
 			int idx = (D->tsval_pos + TCP_TSVAL_RING - 1 - i) %
 			    TCP_TSVAL_RING;
 
-			if (D->tsvals[idx].ts != 0 &&
-			    D->tsvals[idx].val == pkt->tcp_opt.ts_ecr) {
-				if (ts >= D->tsvals[idx].ts)
+			if (D->tsval_ts[idx] != 0 &&
+			    D->tsval_val[idx] == pkt->tcp_opt.ts_ecr) {
+				if (ts >= D->tsval_ts[idx])
 					rtt_stats_add(&D->ts_rtt,
-					    ts - D->tsvals[idx].ts);
+					    ts - D->tsval_ts[idx]);
 				break;
 			}
 		}

@@ -214,10 +214,9 @@ struct tcp_dir {
 
 	/* TSval first-sent times, for timestamp RTT samples. */
 	uint8_t		tsval_pos;
-	struct {
-		uint32_t val;
-		uint64_t ts;
-	}		tsvals[TCP_TSVAL_RING];
+	/* Two arrays, not one of {val, ts}: no padding, 64 bytes less. */
+	uint32_t	tsval_val[TCP_TSVAL_RING];
+	uint64_t	tsval_ts[TCP_TSVAL_RING];
 
 
 	struct tcp_dir_counters c;
