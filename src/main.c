@@ -334,24 +334,38 @@ join_args(char **argv, int argc)
 /*
  * Where the report goes: standard output, or with -o a temporary file beside
  * the target, renamed over it only once the report is complete, so a failed
- * run never leaves a half-written file.  Opened before the analysis starts,
+ * run never leaves a half-written file.  A target that exists and is not a
+ * regular file (/dev/stdout, a FIFO, /dev/null, any symbolic link) is
+ * written directly: renaming over it would replace the device or the link.  Opened before the analysis starts,
  * because JSON flow records are streamed as flows finish.
  */
 struct report_output {
 	const char	*path;		/* -o, or NULL for standard output */
 	char		 tmp[PATH_MAX];
+	bool		 direct;	/* path itself, no temporary file */
 	FILE		*fp;
 };
 
 static int
 output_open(struct report_output *o, const char *path)
 {
+	struct stat sb;
 	int fd = -1;
 
 	o->path = path;
 	o->fp = stdout;
 	if (path == NULL)
 		return 0;
+	/* lstat: /dev/stdout is a link, to a regular file when redirected. */
+	if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		o->direct = true;
+		if ((o->fp = fopen(path, "w")) == NULL) {
+			fprintf(stderr, "transcope: %s: %s\n", path,
+			    strerror(errno));
+			return EXIT_INPUT;
+		}
+		return 0;
+	}
 	errno = ENAMETOOLONG;
 	if (snprintf(o->tmp, sizeof o->tmp, "%s.XXXXXX", path) >=
 	    (int)sizeof o->tmp || (fd = mkstemp(o->tmp)) < 0 ||
@@ -373,7 +387,8 @@ output_abandon(struct report_output *o)
 {
 	if (o->path != NULL && o->fp != NULL) {
 		fclose(o->fp);
-		unlink(o->tmp);
+		if (!o->direct)
+			unlink(o->tmp);
 	}
 	o->fp = NULL;
 }
@@ -389,12 +404,13 @@ write_report(struct report_output *o, struct report_sink *sink,
 		if (fclose(o->fp) != 0)
 			rc = -1;
 		o->fp = NULL;
-		if (rc == 0 && rename(o->tmp, o->path) != 0)
+		if (rc == 0 && !o->direct && rename(o->tmp, o->path) != 0)
 			rc = -1;
 		if (rc != 0) {
 			fprintf(stderr, "transcope: %s: %s\n", o->path,
 			    strerror(errno));
-			unlink(o->tmp);
+			if (!o->direct)
+				unlink(o->tmp);
 			return EXIT_INPUT;
 		}
 	} else if (fflush(stdout) != 0 || rc != 0) {
@@ -429,7 +445,7 @@ main(int argc, char **argv)
 	struct event_log evlog = { NULL, false };
 	const char *eventspath = NULL;
 	struct progress pg = { false, 0, 0, false };
-	struct report_output rout = { NULL, "", NULL };
+	struct report_output rout = { NULL, "", false, NULL };
 	char aerr[512];
 	int nfiles = 0, ch, i, rc, status = 0, threads = 0;
 	struct pipeline *pl = NULL;
@@ -735,9 +751,9 @@ main(int argc, char **argv)
 		threads = sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? 2 : 1;
 	if (threads == 2 && !source_is_live(src)) {
 		/*
-		 * Files: streamed flow records are formatted, and packets
-		 * read and decoded, while the analysis goes on; but -w
-		 * must write only what is analysed, so it reads here.
+		 * Files: flow records are formatted, and packets read and
+		 * decoded, while the analysis goes on; but -w must write
+		 * only what is analysed, so it reads here.
 		 */
 		report_sink_use_writer(sink);
 		if (dumppath == NULL && !interval_ns)

@@ -61,6 +61,7 @@ struct report_sink {
 };
 
 static FILE	*spill_open(void);
+static void	 record_flow(void *, const struct flow *);
 
 struct report_sink *
 report_sink_new(const struct report_options *opt)
@@ -258,9 +259,11 @@ stream_flow(void *ctx, const struct flow *f)
 bool
 report_sink_use_writer(struct report_sink *rs)
 {
-	if (rs->stream == NULL || rs->writer != NULL || rs->streamed > 0)
+	/* Interval reports read the records as they come: not then. */
+	if (rs->writer != NULL || rs->interval != NULL || rs->streamed > 0 ||
+	    rs->n > 0)
 		return false;
-	rs->writer = flow_writer_start(stream_flow, rs);
+	rs->writer = flow_writer_start(record_flow, rs);
 	return rs->writer != NULL;
 }
 
@@ -268,19 +271,34 @@ bool
 report_sink_flow(void *ctx, struct flow *f)
 {
 	struct report_sink *rs = ctx;
-	struct spill_entry *e;
 
 	if (rs->opt.proto != 0 && f->key.proto != rs->opt.proto)
 		return false;
+	/* The aggregates here; the flow's own records maybe in the writer. */
 	summary_add(&rs->summary, f);
 	findings_add(rs->findings, f);
 	if (rs->writer != NULL) {
 		flow_writer_push(rs->writer, f);
 		return true;		/* the writer frees it */
 	}
+	record_flow(rs, f);
+	return false;
+}
+
+/*
+ * The records of one finished flow: streamed, or into the spill file with
+ * its index entry (and sort key).  In the writer thread when there is one,
+ * which then alone touches the stream, the spill and the index.
+ */
+static void
+record_flow(void *ctx, const struct flow *f)
+{
+	struct report_sink *rs = ctx;
+	struct spill_entry *e;
+
 	if (rs->stream != NULL) {
 		stream_flow(rs, f);
-		return false;
+		return;
 	}
 	if (rs->n == rs->cap) {
 		rs->cap = rs->cap ? rs->cap + rs->cap / 2 : 1024;
@@ -320,7 +338,6 @@ report_sink_flow(void *ctx, struct flow *f)
 			report_text_flow_line(rs->interval, f);
 		rs->interval_flows++;
 	}
-	return false;
 }
 
 static int

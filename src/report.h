@@ -82,10 +82,12 @@ void	report_sink_set_one_line(struct report_sink *, bool);
  */
 bool	report_sink_stream(struct report_sink *, FILE *out);
 /*
- * Streaming from a thread of its own (src/writer.c): flows are formatted and
- * freed there while the analysis goes on.  Only after report_sink_stream(),
- * and only for input that ends (files): records wait in groups.  False if
- * not streaming or no thread can be started: then as before.
+ * Write flow records (streamed JSON, or the spill file of the text report
+ * and of --sort) from a thread of their own (src/writer.c): flows are
+ * formatted and freed there while the analysis goes on; the summary and
+ * findings stay in the caller's thread.  Only for input that ends (files):
+ * records wait in groups.  Not with interval reports.  False if no thread
+ * can be started: then as before.
  */
 bool	report_sink_use_writer(struct report_sink *);
 

@@ -4,7 +4,8 @@
 #
 # Compared, --threads 1 against --threads 2, JSON and text: every capture in
 # captures/, a merge of several, a BPF filter, -c (the reader must stop at
-# exactly N), every hostile file tests/hostile-gen writes (damaged records
+# exactly N), --sort, --top, --proto, -o, every hostile file tests/hostile-gen
+# writes (damaged records
 # mid-file: the error line must come after the same packets), and, when the
 # shared corpus is there ($TRANSCOPE_CORPUS or $top_srcdir/../shared/corpus),
 # all of it.
@@ -57,6 +58,18 @@ for n in 1 511 512 513 1000 1024 1025; do
 	same "-c $n" -q --json -c $n "$srcdir/captures/bulk-loss-v4.pcap"
 done
 same "events" -q --json --events - "$srcdir/captures/heavy-loss-v4.pcap"
+same "sort json" -q --json --sort bytes --top 7 "$srcdir/captures/short-conns.pcap"
+same "sort text" -q --sort duration "$srcdir/captures/short-conns.pcap"
+same "proto udp" -q --json --proto udp "$srcdir/captures/short-conns.pcap"
+same "-o" -q --json -o /dev/stdout "$srcdir/captures/bulk-loss-v6.pcap"
+# -o on something that is not a regular file writes to it, never renames
+# a temporary file over it (as root that replaced the /dev/stdout link).
+if [ -e /dev/stdout ] && [ -f /dev/stdout ] && [ ! -L /dev/stdout ]; then
+	echo "FAIL: -o /dev/stdout: /dev/stdout became a regular file"
+	fail=$((fail + 1))
+else
+	pass=$((pass + 1))
+fi
 
 if [ ! -x "$GEN" ]; then
 	GEN=$tmp/hostile-gen
