@@ -14,6 +14,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <stdio.h>
+#ifdef HAVE_STDIO_EXT_H
+#include <stdio_ext.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -139,6 +142,15 @@ open_offline(struct source_file *sf, const char *path, size_t bufsize,
 		sf->iobuf = xmalloc(bufsize);
 		(void)setvbuf(fp, sf->iobuf, _IOFBF, bufsize);
 	}
+#ifdef HAVE_STDIO_EXT_H
+	/*
+	 * libpcap reads a record with two fread()s, each of which locks the
+	 * stream once the process has a second thread.  Only one thread at
+	 * a time ever reads a source (the reader thread, or main), so skip
+	 * the locks.
+	 */
+	__fsetlocking(fp, FSETLOCKING_BYCALLER);
+#endif
 	p = pcap_fopen_offline_with_tstamp_precision(fp,
 	    PCAP_TSTAMP_PRECISION_NANO, pcap_err);
 	if (p == NULL) {
