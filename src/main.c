@@ -172,6 +172,13 @@ usage(FILE *out)
 "See transcope(1) for the report fields.\n", out);
 }
 
+/* A source_frame_fn: one frame through the analysis. */
+static void
+analyze_frame(void *an, const struct raw_frame *fr)
+{
+	analyzer_frame(an, fr);
+}
+
 static bool
 parse_seconds_max(const char *s, double max, uint64_t *ns)
 {
@@ -439,7 +446,7 @@ main(int argc, char **argv)
 	unsigned long long count_limit = 0, n;
 	uint64_t duration_ns = 0, interval_ns = 0, deadline = 0, next_report = 0;
 	uint64_t packets = 0, last_packets = 0, last_bytes = 0, since_ts = 0;
-	uint64_t interval_start = 0, interval_index = 0;
+	uint64_t interval_start = 0, interval_index = 0, next_progress = 0;
 	struct interval_info ii;
 	struct report_options ropt;
 	struct event_log evlog = { NULL, false };
@@ -791,7 +798,34 @@ main(int argc, char **argv)
 		if (end)
 			break;
 	}
-	while (pl == NULL && !stop_requested) {
+	/*
+	 * Files in one thread: frames in runs, through libpcap's own loop
+	 * when there is one file (source_read()).
+	 */
+	while (pl == NULL && !source_is_live(src) && !interval_ns) {
+		uint64_t done, total;
+		int max = 256, got;
+
+		if (count_limit && count_limit - packets < (uint64_t)max)
+			max = (int)(count_limit - packets);
+		rc = source_read(src, max, analyze_frame, &an, errbuf, &got);
+		packets += (uint64_t)got;
+		if (rc < 0) {
+			/* Report what was read; say where the damage is. */
+			fprintf(stderr, "transcope: %s\n", errbuf);
+			status = EXIT_INPUT;
+		}
+		if (rc == 0 || (count_limit && packets >= count_limit))
+			break;
+		if (pg.on && an.stats.packets >= next_progress) {
+			/* Asking the stream its offset is a system call. */
+			next_progress = an.stats.packets + PROGRESS_EVERY;
+			source_progress(src, &done, &total);
+			progress_update(&pg, done, total, an.stats.packets);
+		}
+	}
+	while (pl == NULL && (source_is_live(src) || interval_ns) &&
+	    !stop_requested) {
 		rc = source_next(src, &fr, errbuf);
 		if (rc == 0)
 			break;
