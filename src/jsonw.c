@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,17 +87,107 @@ digits_back(char *end, uint64_t v)
 	return end;
 }
 
-void
-jw_digits(struct jw *w, uint64_t v)
+static unsigned
+digit_count(uint64_t v)
 {
-	char tmp[24], *start;
+	unsigned n = 1;
 
-	if (v < 10) {
-		jw_char(w, (char)('0' + v));
-		return;
+	for (;;) {
+		if (v < 10)
+			return n;
+		if (v < 100)
+			return n + 1;
+		if (v < 1000)
+			return n + 2;
+		if (v < 10000)
+			return n + 3;
+		v /= 10000;
+		n += 4;
 	}
-	start = digits_back(tmp + sizeof tmp, v);
-	jw_raw(w, start, (size_t)(tmp + sizeof tmp - start));
+}
+
+char *
+jw_put_digits(char *p, uint64_t v)
+{
+	char *end = p + digit_count(v);
+
+	digits_back(end, v);
+	return end;
+}
+
+/* Two digits of v < 100. */
+static char *
+put_pair(char *p, unsigned v)
+{
+	memcpy(p, digit_pairs + v * 2, 2);
+	return p + 2;
+}
+
+char *
+jw_put_seconds(char *p, uint64_t ns)
+{
+	uint64_t s = ns / 1000000000u;
+	unsigned us = (unsigned)(ns % 1000000000u / 1000u);
+
+	if (s == 0)
+		*p++ = '0';
+	else
+		p = jw_put_digits(p, s);
+	*p++ = '.';
+	p = put_pair(p, us / 10000);
+	p = put_pair(p, us / 100 % 100);
+	return put_pair(p, us % 100);
+}
+
+/*
+ * printf("%.*f") rounds the exact binary value of v.  v * 10^decimals is
+ * rounded once more when it is computed; that can only matter when the
+ * product lands exactly on a half (below 2^52 its fraction is a multiple of
+ * its ulp, so any other fraction stays on its side of the half), and there
+ * fma() gives the exact remainder that decides it.  Larger values, negative
+ * ones and non-numbers go to printf.
+ */
+char *
+jw_put_fixed(char *p, double v, int decimals)
+{
+	static const double p10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+	    1e8, 1e9 };
+	char tmp[40], *end = tmp + sizeof tmp, *q = end;
+	double x = 0, r;
+	uint64_t n;
+	int i, len;
+
+	if (decimals >= 0 && decimals <= 9)
+		x = v * p10[decimals];
+	if (decimals < 0 || decimals > 9 || !(v >= 0) || signbit(v) ||
+	    !(x < 4503599627370496.0)) {
+		len = snprintf(p, JW_FIXED_MAX, "%.*f", decimals, v);
+		if (len < 0)
+			len = 0;
+		else if (len >= JW_FIXED_MAX)
+			len = JW_FIXED_MAX - 1;
+		return p + len;
+	}
+	r = (double)(uint64_t)x;
+	n = (uint64_t)r;
+	if (x - r > 0.5)
+		n++;
+	else if (x - r == 0.5) {
+		double rest = fma(v, p10[decimals], -x);
+
+		if (rest > 0 || (rest == 0 && (n & 1)))
+			n++;
+	}
+	if (decimals == 0)
+		return jw_put_digits(p, n);
+	for (i = 0; i < decimals; i++) {
+		*--q = (char)('0' + n % 10);
+		n /= 10;
+	}
+	*--q = '.';
+	q = digits_back(q, n);
+	memcpy(p, q, (size_t)(end - q));
+	return p + (end - q);
 }
 
 void
@@ -114,127 +205,16 @@ jw_free(struct jw *w)
 	memset(w, 0, sizeof *w);
 }
 
-static void
-jw_open(struct jw *w, const char *key, char c)
+void
+jw_push(struct jw *w)
 {
-	jw_key(w, key);
-	jw_char(w, c);
 	if (w->depth + 1 >= JW_MAX_DEPTH)
 		fatalx("JSON nested too deep");
 	w->first[++w->depth] = true;
 }
 
 void
-jw_obj_begin(struct jw *w, const char *key)
-{
-	jw_open(w, key, '{');
-}
-
-void
-jw_obj_end(struct jw *w)
-{
-	w->depth--;
-	jw_char(w, '}');
-}
-
-void
-jw_arr_begin(struct jw *w, const char *key)
-{
-	jw_open(w, key, '[');
-}
-
-void
-jw_arr_end(struct jw *w)
-{
-	w->depth--;
-	jw_char(w, ']');
-}
-
-void
-jw_int_v(struct jw *w, int64_t v)
-{
-	if (v < 0) {
-		jw_char(w, '-');
-		jw_digits(w, (uint64_t)0 - (uint64_t)v);
-	} else
-		jw_digits(w, (uint64_t)v);
-}
-
-void
-jw_bool_v(struct jw *w, bool v)
-{
-	if (v)
-		jw_raw(w, "true", 4);
-	else
-		jw_raw(w, "false", 5);
-}
-
-void
-jw_null_v(struct jw *w)
-{
-	jw_raw(w, "null", 4);
-}
-
-void
 jw_str_v(struct jw *w, const char *s)
 {
 	jw_quoted(w, s);
-}
-
-void
-jw_seconds_v(struct jw *w, uint64_t ns)
-{
-	uint64_t us = ns % 1000000000u / 1000u;
-	char tmp[32], *end = tmp + sizeof tmp, *p = end;
-	unsigned i;
-
-	/* Six decimals: three pairs, then the integer part. */
-	for (i = 0; i < 3; i++) {
-		unsigned k = (unsigned)(us % 100) * 2;
-
-		us /= 100;
-		*--p = digit_pairs[k + 1];
-		*--p = digit_pairs[k];
-	}
-	*--p = '.';
-	p = digits_back(p, ns / 1000000000u);
-	jw_raw(w, p, (size_t)(end - p));
-}
-
-void
-jw_fixed_v(struct jw *w, double v, int decimals)
-{
-	static const double p10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
-	    1e8, 1e9 };
-	char buf[64];
-	double x, r;
-	uint64_t n, ip, fp, scale;
-	int i, len;
-
-	if (!(v >= 0 && v < 1e9) || decimals < 0 || decimals > 9) {
-		/* Out of the fast path's range: printf, which is exact. */
-		len = snprintf(buf, sizeof buf, "%.*f", decimals, v);
-		if (len > 0)
-			jw_raw(w, buf, (size_t)len < sizeof buf ? (size_t)len :
-			    sizeof buf - 1);
-		return;
-	}
-	/* Integer formatting, rounding half to even on a tie as printf. */
-	x = v * p10[decimals];
-	r = (double)(uint64_t)x;
-	n = (uint64_t)r;
-	if (x - r > 0.5 || (x - r == 0.5 && (n & 1)))
-		n++;
-	scale = (uint64_t)p10[decimals];
-	ip = n / scale;
-	fp = n % scale;
-	jw_digits(w, ip);
-	if (decimals == 0)
-		return;
-	buf[0] = '.';
-	for (i = decimals; i >= 1; i--) {
-		buf[i] = (char)('0' + fp % 10);
-		fp /= 10;
-	}
-	jw_raw(w, buf, (size_t)decimals + 1);
 }

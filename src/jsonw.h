@@ -7,6 +7,11 @@
  * hold it to that).  Keys are the program's literals and are not escaped;
  * they are NULL inside arrays.  String values are escaped.
  *
+ * Each keyed writer makes room once for the separator, the key and the
+ * longest value it can write, then writes through a plain pointer: a record
+ * of some 200 fields is most of what a short connection costs, so the
+ * per-field work is kept to copying a literal and formatting a number.
+ *
  * The writer owns its buffer; jw_reset() empties it for reuse, jw_free()
  * releases it.
  */
@@ -20,6 +25,14 @@
 
 #define JW_MAX_DEPTH	16
 
+/*
+ * Room a number needs: an integer or seconds value (at most 20 digits, a
+ * point and six decimals), and a fixed-decimals one, which for values
+ * outside the fast path is printf's %.9f of up to DBL_MAX.
+ */
+#define JW_NUM_MAX	32
+#define JW_FIXED_MAX	336
+
 struct jw {
 	char	*buf;
 	size_t	 len;
@@ -31,23 +44,16 @@ struct jw {
 void	jw_reset(struct jw *);
 void	jw_free(struct jw *);
 
-void	jw_obj_begin(struct jw *, const char *key);
-void	jw_obj_end(struct jw *);
-void	jw_arr_begin(struct jw *, const char *key);
-void	jw_arr_end(struct jw *);
-/*
- * The value writers, out of line; the keyed forms below are inline so that
- * a literal key's length is known at compile time (no strlen per field).
- * jw_grow() makes room: use jw_reserve().
- */
-void	jw_digits(struct jw *, uint64_t);
-void	jw_int_v(struct jw *, int64_t);
-void	jw_bool_v(struct jw *, bool);
-void	jw_null_v(struct jw *);
-void	jw_str_v(struct jw *, const char *);
-void	jw_seconds_v(struct jw *, uint64_t ns);
-void	jw_fixed_v(struct jw *, double, int decimals);
 
+/*
+ * Number formatters: each writes at p, which has room for JW_NUM_MAX
+ * (jw_put_fixed: JW_FIXED_MAX) bytes, and returns the end of what it wrote.
+ */
+char	*jw_put_digits(char *p, uint64_t);
+char	*jw_put_seconds(char *p, uint64_t ns);
+char	*jw_put_fixed(char *p, double, int decimals);
+
+void	jw_str_v(struct jw *, const char *);
 void	jw_grow(struct jw *, size_t n);
 
 static inline void
@@ -73,16 +79,18 @@ jw_char(struct jw *w, char c)
 }
 
 /*
- * A separator if needed, then the key.  Keys are the program's own
- * literals, never data, so they go out as they are; inline, so that for a
- * literal the length and the copy are worked out at compile time.
+ * Room for a separator, the key and then extra bytes; writes the separator
+ * if needed and the key, and returns where the value goes.  Keys are the
+ * program's own literals, never data, so they go out as they are; inline,
+ * so that for a literal the length and the copy are worked out at compile
+ * time.
  */
-static inline void
-jw_key_n(struct jw *w, const char *key, size_t n)
+static inline char *
+jw_key_p(struct jw *w, const char *key, size_t n, size_t extra)
 {
 	char *p;
 
-	jw_reserve(w, n + 4);
+	jw_reserve(w, n + 4 + extra);
 	p = w->buf + w->len;
 	if (!w->first[w->depth])
 		*p++ = ',';
@@ -94,41 +102,71 @@ jw_key_n(struct jw *w, const char *key, size_t n)
 		*p++ = '"';
 		*p++ = ':';
 	}
+	return p;
+}
+
+static inline void
+jw_end_p(struct jw *w, char *p)
+{
 	w->len = (size_t)(p - w->buf);
 }
+
+#define JW_KEYLEN(key)	((key) != NULL ? strlen(key) : 0)
 
 static inline void
 jw_key(struct jw *w, const char *key)
 {
-	jw_key_n(w, key, key != NULL ? strlen(key) : 0);
+	jw_end_p(w, jw_key_p(w, key, JW_KEYLEN(key), 0));
 }
 
 static inline void
 jw_u64(struct jw *w, const char *key, uint64_t v)
 {
-	jw_key(w, key);
-	jw_digits(w, v);
+	char *p = jw_key_p(w, key, JW_KEYLEN(key), JW_NUM_MAX);
+
+	/* Most counters of most flows are small. */
+	if (v < 10)
+		*p++ = (char)('0' + v);
+	else
+		p = jw_put_digits(p, v);
+	jw_end_p(w, p);
 }
 
 static inline void
 jw_int(struct jw *w, const char *key, int64_t v)
 {
-	jw_key(w, key);
-	jw_int_v(w, v);
+	char *p = jw_key_p(w, key, JW_KEYLEN(key), JW_NUM_MAX);
+
+	if (v < 0) {
+		*p++ = '-';
+		p = jw_put_digits(p, (uint64_t)0 - (uint64_t)v);
+	} else
+		p = jw_put_digits(p, (uint64_t)v);
+	jw_end_p(w, p);
 }
 
 static inline void
 jw_bool(struct jw *w, const char *key, bool v)
 {
-	jw_key(w, key);
-	jw_bool_v(w, v);
+	char *p = jw_key_p(w, key, JW_KEYLEN(key), 5);
+
+	if (v) {
+		memcpy(p, "true", 4);
+		p += 4;
+	} else {
+		memcpy(p, "false", 5);
+		p += 5;
+	}
+	jw_end_p(w, p);
 }
 
 static inline void
 jw_null(struct jw *w, const char *key)
 {
-	jw_key(w, key);
-	jw_null_v(w);
+	char *p = jw_key_p(w, key, JW_KEYLEN(key), 4);
+
+	memcpy(p, "null", 4);
+	jw_end_p(w, p + 4);
 }
 
 static inline void
@@ -142,16 +180,57 @@ jw_str(struct jw *w, const char *key, const char *s)
 static inline void
 jw_seconds(struct jw *w, const char *key, uint64_t ns)
 {
-	jw_key(w, key);
-	jw_seconds_v(w, ns);
+	char *p = jw_key_p(w, key, JW_KEYLEN(key), JW_NUM_MAX);
+
+	jw_end_p(w, jw_put_seconds(p, ns));
 }
 
-/* A computed value with a fixed number of decimals. */
+/* A computed value with a fixed number of decimals (0 to 9). */
 static inline void
 jw_fixed(struct jw *w, const char *key, double v, int decimals)
 {
-	jw_key(w, key);
-	jw_fixed_v(w, v, decimals);
+	char *p = jw_key_p(w, key, JW_KEYLEN(key), JW_FIXED_MAX);
+
+	jw_end_p(w, jw_put_fixed(p, v, decimals));
+}
+
+void	jw_push(struct jw *);
+
+/* An object or array opens: its key if any, the bracket, a new level. */
+static inline void
+jw_open(struct jw *w, const char *key, char bracket)
+{
+	char *p = jw_key_p(w, key, JW_KEYLEN(key), 1);
+
+	*p++ = bracket;
+	jw_end_p(w, p);
+	jw_push(w);
+}
+
+static inline void
+jw_obj_begin(struct jw *w, const char *key)
+{
+	jw_open(w, key, '{');
+}
+
+static inline void
+jw_arr_begin(struct jw *w, const char *key)
+{
+	jw_open(w, key, '[');
+}
+
+static inline void
+jw_obj_end(struct jw *w)
+{
+	w->depth--;
+	jw_char(w, '}');
+}
+
+static inline void
+jw_arr_end(struct jw *w)
+{
+	w->depth--;
+	jw_char(w, ']');
 }
 
 #endif

@@ -6,12 +6,15 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <json-c/json.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analyzer.h"
+#include "jsonw.h"
 #include "pktbuild.h"
 #include "report.h"
 #include "suites.h"
@@ -207,6 +210,89 @@ str(json_object *o, const char *path)
 	    "%s not a string", path);
 	return json_object_get_string(v);
 }
+
+/* A reproducible pseudo-random 64-bit sequence (splitmix64). */
+static uint64_t
+next_random(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static void
+check_fixed(double v, int decimals)
+{
+	char want[400], got[JW_FIXED_MAX + 1], *end;
+
+	snprintf(want, sizeof want, "%.*f", decimals, v);
+	end = jw_put_fixed(got, v, decimals);
+	*end = '\0';
+	ck_assert_msg(strcmp(want, got) == 0, "%.17g with %d decimals: "
+	    "printf %s, writer %s", v, decimals, want, got);
+}
+
+/*
+ * The number writers against printf: integers, seconds from nanoseconds,
+ * and fixed decimals, where printf rounds the exact binary value (halves
+ * that are not exactly halves, ties to even, values past the fast path).
+ */
+START_TEST(test_jw_numbers)
+{
+	static const double edges[] = { 0, 0.05, 0.15, 0.25, 0.35, 0.5, 1.5,
+	    2.5, 0.125, 0.375, 1e-10, 0.0000000005, 0.0000000015, 49.75,
+	    999999999.95, 1e9, 4503599627370495.5, 1e15, 1e17, 1e300,
+	    -0.0, -1.25, 123456.789 };
+	uint64_t state = 42, ints[] = { 0, 9, 10, 99, 100, 999, 1000, 9999,
+	    10000, 99999, 100000, 4294967295u, 18446744073709551615ULL };
+	char want[64], got[64], *end;
+	size_t i;
+	int d;
+
+	for (i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+		snprintf(want, sizeof want, "%" PRIu64, ints[i]);
+		*jw_put_digits(got, ints[i]) = '\0';
+		ck_assert_str_eq(got, want);
+	}
+	for (i = 0; i < 200000; i++) {
+		uint64_t r = next_random(&state);
+		uint64_t v = r >> (r % 64);	/* every magnitude */
+
+		snprintf(want, sizeof want, "%" PRIu64, v);
+		*jw_put_digits(got, v) = '\0';
+		ck_assert_str_eq(got, want);
+		snprintf(want, sizeof want, "%" PRIu64 ".%06" PRIu64,
+		    v / 1000000000u, v % 1000000000u / 1000u);
+		end = jw_put_seconds(got, v);
+		*end = '\0';
+		ck_assert_str_eq(got, want);
+	}
+	for (i = 0; i < sizeof edges / sizeof edges[0]; i++)
+		for (d = 0; d <= 9; d++)
+			check_fixed(edges[i], d);
+	for (i = 0; i < 200000; i++) {
+		uint64_t r = next_random(&state);
+		double v;
+
+		/* Decimal halves at the writer's precisions, and any value. */
+		switch (i % 3) {
+		case 0:
+			v = (double)(r % 100000) / 20.0;
+			break;
+		case 1:
+			v = (double)(r % 1000000000) / 2e9;
+			break;
+		default:
+			v = ldexp((double)(r >> 11), (int)(r % 80) - 80);
+		}
+		check_fixed(v, (int)(r % 10));
+		check_fixed(v, 1);
+		check_fixed(v, 9);
+	}
+}
+END_TEST
 
 START_TEST(test_json_report)
 {
@@ -519,6 +605,7 @@ json_suite(void)
 	tcase_add_test(tc, test_text_report);
 	tcase_add_test(tc, test_empty_report);
 	tcase_add_test(tc, test_json_streamed);
+	tcase_add_test(tc, test_jw_numbers);
 	suite_add_tcase(s, tc);
 	return s;
 }
