@@ -87,6 +87,7 @@ struct flow {
 struct flow_table;
 
 struct flow_table *flow_table_new(void);
+/* Frees the flows still in it, and the flows kept for reuse (flow.c). */
 void		 flow_table_free(struct flow_table *);
 
 /* The flow pkt belongs to, or NULL; *dir says which way pkt went. */

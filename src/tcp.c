@@ -56,11 +56,41 @@ tcp_config_default(struct tcp_config *cfg)
 	cfg->reorder_default_ns = 3 * NS_PER_MS;
 }
 
+/*
+ * Connections are recycled: with many short connections, allocating and
+ * freeing a connection and the segment rings of its two directions cost
+ * more than analysing its packets.  A freed connection waits, with small
+ * rings kept, in a spare list of its thread (the analyser's), and the next
+ * new one takes it; at most TCP_SPARES wait, so memory stays bounded.
+ */
+#define TCP_SPARES		64
+#define TCP_SPARE_SEGS_MAX	64	/* larger rings are freed */
+
+static _Thread_local struct tcp_conn *spare_conns[TCP_SPARES];
+static _Thread_local unsigned nspare_conns;
+
 struct tcp_conn *
 tcp_conn_new(bool flipped)
 {
-	struct tcp_conn *c = xcalloc(1, sizeof *c);
+	struct tcp_conn *c;
 
+	if (nspare_conns > 0) {
+		struct tcp_seg_rec *segs[2];
+		uint32_t cap[2];
+		int d;
+
+		c = spare_conns[--nspare_conns];
+		for (d = 0; d < 2; d++) {
+			segs[d] = c->dir[d].segs;
+			cap[d] = c->dir[d].seg_cap;
+		}
+		memset(c, 0, sizeof *c);
+		for (d = 0; d < 2; d++) {
+			c->dir[d].segs = segs[d];
+			c->dir[d].seg_cap = cap[d];
+		}
+	} else
+		c = xcalloc(1, sizeof *c);
 	c->first_fin_dir = -1;
 	c->last_fin_dir = -1;
 	c->first_rst_dir = -1;
@@ -72,18 +102,41 @@ tcp_conn_new(bool flipped)
 void
 tcp_conn_free(struct tcp_conn *c)
 {
+	bool keep;
 	int d;
 
 	if (c == NULL)
 		return;
+	keep = nspare_conns < TCP_SPARES;
 	for (d = 0; d < 2; d++) {
-		free(c->dir[d].segs);
-		free(c->dir[d].holes);
-		free(c->dir[d].rtx);
-		rtt_stats_free(&c->dir[d].rtt);
-		rtt_stats_free(&c->dir[d].ts_rtt);
+		struct tcp_dir *D = &c->dir[d];
+
+		if (!keep || D->seg_cap > TCP_SPARE_SEGS_MAX) {
+			free(D->segs);
+			D->segs = NULL;
+			D->seg_cap = 0;
+		}
+		free(D->holes);
+		free(D->rtx);
+		rtt_stats_free(&D->rtt);
+		rtt_stats_free(&D->ts_rtt);
 	}
-	free(c);
+	if (keep)
+		spare_conns[nspare_conns++] = c;
+	else
+		free(c);
+}
+
+void
+tcp_conn_spares_free(void)
+{
+	while (nspare_conns > 0) {
+		struct tcp_conn *c = spare_conns[--nspare_conns];
+
+		free(c->dir[0].segs);
+		free(c->dir[1].segs);
+		free(c);
+	}
 }
 
 /* ---- history letters (Zeek's conn.log history) ---- */

@@ -258,6 +258,8 @@ enum tcp_phase { PHASE_HANDSHAKE, PHASE_ESTABLISHED, PHASE_CLOSING };
 
 struct tcp_conn	*tcp_conn_new(bool flipped);
 void		 tcp_conn_free(struct tcp_conn *);
+/* Free the connections the calling thread keeps for reuse (see tcp.c). */
+void		 tcp_conn_spares_free(void);
 
 /*
  * Whether pkt, sent in direction dir on a flow with connection c, opens a
