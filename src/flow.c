@@ -353,7 +353,7 @@ flow_table_release(struct flow_table *t, struct flow *f)
  * connections do (tcp.c): malloc() and free() of one per short flow cost
  * more than the flow's lookups.
  */
-#define FLOW_SPARES	64
+#define FLOW_SPARES	512
 
 static _Thread_local struct flow *spare_flows[FLOW_SPARES];
 static _Thread_local unsigned nspare_flows;

@@ -180,7 +180,14 @@ jw_put_fixed(char *p, double v, int decimals)
 	}
 	if (decimals == 0)
 		return jw_put_digits(p, n);
-	for (i = 0; i < decimals; i++) {
+	for (i = decimals; i >= 2; i -= 2) {
+		unsigned k = (unsigned)(n % 100) * 2;
+
+		n /= 100;
+		*--q = digit_pairs[k + 1];
+		*--q = digit_pairs[k];
+	}
+	if (i == 1) {
 		*--q = (char)('0' + n % 10);
 		n /= 10;
 	}

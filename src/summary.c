@@ -28,8 +28,10 @@ summary_add(struct report_summary *sm, const struct flow *f)
 	sm->packets += f->dir[0].packets + f->dir[1].packets;
 	sm->bytes += f->dir[0].bytes + f->dir[1].bytes;
 	for (i = 0; i < ST_MAX; i++)
-		if (strcmp(state, state_names[i]) == 0)
+		if (strcmp(state, state_names[i]) == 0) {
 			sm->state[i]++;
+			break;
+		}
 	rtt_stats_add(&sm->duration, f->last_ts - f->first_ts);
 	if (f->tcp == NULL) {
 		sm->udp_flows++;

@@ -63,7 +63,7 @@ tcp_config_default(struct tcp_config *cfg)
  * rings kept, in a spare list of its thread (the analyser's), and the next
  * new one takes it; at most TCP_SPARES wait, so memory stays bounded.
  */
-#define TCP_SPARES		64
+#define TCP_SPARES		512
 #define TCP_SPARE_SEGS_MAX	64	/* larger rings are freed */
 
 static _Thread_local struct tcp_conn *spare_conns[TCP_SPARES];
