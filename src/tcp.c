@@ -622,6 +622,18 @@ rtx_cause(struct tcp_dir *D, const struct tcp_config *cfg,
 	}
 	if (tail && !evidence && (seq != D->snd_una || since_send < guess / 2))
 		return RTX_PROBE;
+	/*
+	 * Sent again well within any retransmission timeout of its last
+	 * sending, while the ACKs still carry loss information: the ACKs found
+	 * it lost (RACK: data sent after it was SACKed; a lost retransmission),
+	 * not a timer.
+	 */
+	if (since_prev != 0 && since_prev < guess / 2 && since_ack < guess / 2 &&
+	    (D->sack_high_valid || D->dup_ack_run >= 1)) {
+		D->recovery = 1 + RTX_FAST;
+		D->recovery_point = D->high_seq;
+		return RTX_FAST;
+	}
 timeout_start:
 	D->recovery = 1 + RTX_RTO;
 	D->recovery_point = D->high_seq;
@@ -891,17 +903,33 @@ ack_advance(struct tcp_dir *D, const struct tcp_config *cfg,
 	}
 }
 
+/*
+ * A D-SACK block [lo, hi) says the peer got that data twice: the
+ * retransmissions it covers were not needed.  Newest first, each stretch of
+ * data once (a segment resent twice and D-SACKed once is one spurious
+ * retransmission, the latest), and every segment of a block that covers
+ * several.
+ */
 static void
 dsack_reclassify(struct tcp_dir *D, uint32_t lo, uint32_t hi)
 {
-	int i;
+	uint32_t done_lo[8], done_hi[8];
+	int i, j, ndone = 0;
 
 	if (D->rtx == NULL)
 		return;			/* nothing was ever resent */
-	for (i = 0; i < TCP_RTX_RING; i++) {
-		struct tcp_rtx_rec *r = &D->rtx[i];
+	for (i = 1; i <= TCP_RTX_RING; i++) {
+		struct tcp_rtx_rec *r =
+		    &D->rtx[(D->rtx_pos + TCP_RTX_RING - i) % TCP_RTX_RING];
+		bool seen = false;
 
 		if (!r->valid || !seq_lt(r->seq, hi) || !seq_gt(r->end, lo))
+			continue;
+		for (j = 0; j < ndone; j++)
+			if (seq_lt(r->seq, done_hi[j]) &&
+			    seq_gt(r->end, done_lo[j]))
+				seen = true;
+		if (seen)
 			continue;
 		if (r->cause != RTX_SPURIOUS) {
 			D->c.retransmissions[r->cause]--;
@@ -909,10 +937,20 @@ dsack_reclassify(struct tcp_dir *D, uint32_t lo, uint32_t hi)
 			r->cause = RTX_SPURIOUS;
 		}
 		r->valid = 0;
-		return;
+		if (ndone == (int)(sizeof done_lo / sizeof done_lo[0]))
+			return;
+		done_lo[ndone] = r->seq;
+		done_hi[ndone] = r->end;
+		ndone++;
 	}
 }
 
+/*
+ * The SACK blocks of an ACK: ack is the highest cumulative ACK so far; the
+ * D-SACK test uses the packet's own, as RFC 2883 defines it (an ACK that
+ * arrives late carries blocks below the ACKs after it that are not
+ * D-SACKs).
+ */
 static void
 sack_update(struct tcp_dir *D, const struct packet *pkt, uint32_t ack,
     struct tcp_verdict *v)
@@ -928,7 +966,7 @@ sack_update(struct tcp_dir *D, const struct packet *pkt, uint32_t ack,
 		if (!seq_lt(l, r))
 			continue;
 		/* RFC 2883: a first block below the ACK or inside the second. */
-		if (i == 0 && (seq_leq(r, ack) || (o->sack_blocks > 1 &&
+		if (i == 0 && (seq_leq(r, pkt->tcp_ack) || (o->sack_blocks > 1 &&
 		    seq_geq(l, o->sack[1].left) &&
 		    seq_leq(r, o->sack[1].right)))) {
 			D->c.dsacks++;

@@ -88,7 +88,7 @@ enum tcp_endpoint_state {
 #define TCP_MAX_HOLES		8
 #define TCP_RECENT		4
 #define TCP_TSVAL_RING		16
-#define TCP_RTX_RING		32
+#define TCP_RTX_RING		256	/* rtx_pos is a uint8_t */
 #define TCP_MAX_OUTSTANDING	65536
 
 struct tcp_seg_rec {			/* an unacknowledged transmission */

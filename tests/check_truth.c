@@ -9,7 +9,11 @@
  *    that read are missing from it; then the namespace counter below, which
  *    was read after the traffic ended, settles the difference;
  *  - over the whole capture, the retransmissions of everything the sender
- *    sent equal the sender namespace's Tcp.RetransSegs.
+ *    sent equal the sender namespace's Tcp.RetransSegs;
+ *  - and so do their causes: the retransmission timeouts transcope sees
+ *    equal TcpExt.TCPTimeouts, and the D-SACKs the receiver sent, and the
+ *    retransmissions they show to be spurious, TcpExt.TCPDSACKRecvSegs
+ *    (these captures' D-SACKs each cover one segment).
  */
 #include "config.h"
 
@@ -86,6 +90,17 @@ get(json_object *o, const char *path)
 	return o;
 }
 
+/* A counter of the sender's namespace; absent (a zero delta): 0. */
+static uint64_t
+sender_counter(json_object *kernel, const char *key)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(get(kernel, "sender"), key, &v))
+		return 0;
+	return (uint64_t)json_object_get_int64(v);
+}
+
 static const struct flow *
 flow_by_client_port(const struct analyzer *an, uint16_t port)
 {
@@ -106,6 +121,7 @@ START_TEST(test_kernel_retransmissions)
 	struct analyzer an;
 	const struct flow *f;
 	uint64_t ours = 0, kernel_total = 0, iperf_total = 0;
+	uint64_t timeouts = 0, spurious = 0, dsacks = 0;
 	char sender[64];
 	size_t i, n;
 
@@ -119,19 +135,38 @@ START_TEST(test_kernel_retransmissions)
 
 	/* Everything the sender (198.18.0.1 or 2001:db8::1) sent. */
 	for (f = flow_table_first(an.flows); f != NULL; f = f->next) {
+		const struct tcp_dir_counters *k;
+
 		if (f->tcp == NULL)
 			continue;
 		format_addr(flow_client_addr(f), f->key.ip_version, sender,
 		    sizeof sender);
 		if (strcmp(sender, "198.18.0.1") == 0 ||
 		    strcmp(sender, "2001:db8::1") == 0)
-			ours += f->tcp->dir[DIR_C2S].c.retransmissions_total;
+			k = &f->tcp->dir[DIR_C2S].c;
 		else
-			ours += f->tcp->dir[DIR_S2C].c.retransmissions_total;
+			k = &f->tcp->dir[DIR_S2C].c;
+		ours += k->retransmissions_total;
+		timeouts += k->rto_timeouts;
+		spurious += k->retransmissions[RTX_SPURIOUS];
+		dsacks += k->dsacks;
 	}
 	ck_assert_msg(ours == kernel_total,
 	    "%s: transcope %llu retransmissions, kernel Tcp.RetransSegs %llu",
 	    name, (unsigned long long)ours, (unsigned long long)kernel_total);
+	ck_assert_msg(timeouts == sender_counter(kernel, "TcpExt.TCPTimeouts"),
+	    "%s: transcope %llu timeouts, kernel TCPTimeouts %llu", name,
+	    (unsigned long long)timeouts, (unsigned long long)
+	    sender_counter(kernel, "TcpExt.TCPTimeouts"));
+	ck_assert_msg(dsacks == sender_counter(kernel,
+	    "TcpExt.TCPDSACKRecvSegs"), "%s: transcope %llu D-SACKs, kernel "
+	    "TCPDSACKRecvSegs %llu", name, (unsigned long long)dsacks,
+	    (unsigned long long)sender_counter(kernel, "TcpExt.TCPDSACKRecvSegs"));
+	ck_assert_msg(spurious == sender_counter(kernel,
+	    "TcpExt.TCPDSACKRecvSegs"), "%s: transcope %llu spurious "
+	    "retransmissions, kernel TCPDSACKRecvSegs %llu", name,
+	    (unsigned long long)spurious,
+	    (unsigned long long)sender_counter(kernel, "TcpExt.TCPDSACKRecvSegs"));
 
 	if (iperf == NULL || (streams = get(iperf, "end.streams")) == NULL ||
 	    (connected = get(iperf, "start.connected")) == NULL ||
