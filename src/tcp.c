@@ -624,12 +624,11 @@ rtx_cause(struct tcp_dir *D, const struct tcp_config *cfg,
 		return RTX_PROBE;
 	/*
 	 * Sent again well within any retransmission timeout of its last
-	 * sending, while the ACKs still carry loss information: the ACKs found
-	 * it lost (RACK: data sent after it was SACKed; a lost retransmission),
-	 * not a timer.
+	 * sending, while ACKs arrive: the ACKs found it lost, not a timer
+	 * (Linux's RACK: data sent after it was SACKed or acknowledged, often
+	 * a retransmission of lower data; a lost retransmission).
 	 */
-	if (since_prev != 0 && since_prev < guess / 2 && since_ack < guess / 2 &&
-	    (D->sack_high_valid || D->dup_ack_run >= 1)) {
+	if (since_prev != 0 && since_prev < guess / 2 && since_ack < guess / 2) {
 		D->recovery = 1 + RTX_FAST;
 		D->recovery_point = D->high_seq;
 		return RTX_FAST;
