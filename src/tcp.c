@@ -701,6 +701,81 @@ tsval_record(struct tcp_dir *D, const struct packet *pkt)
 	D->tsval_pos = (uint8_t)((D->tsval_pos + 1) % TCP_TSVAL_RING);
 }
 
+/*
+ * IPv4 identifications, to tell a segment overtaken on the way from one sent
+ * again.  Most stacks number the packets they send in order (Linux per
+ * connection, Windows per host), and give data they send again a new
+ * number: a segment that fills a hole with a number below the highest seen
+ * was sent before packets that arrived ahead of it, so the network
+ * reordered it.  Only used where the numbers have been rising (not random,
+ * not zero) and the sender was seen giving resent data new numbers, never
+ * its original's (some stacks do that).
+ */
+static void
+ipid_update(struct tcp_dir *D, const struct packet *pkt)
+{
+	uint16_t id = (uint16_t)pkt->ip_id, delta;
+
+	if (pkt->ip_version != 4 || id == 0)
+		return;
+	if (!D->ipid_init) {
+		D->ipid_init = 1;
+		D->ipid_max = id;
+	} else {
+		delta = (uint16_t)(id - D->ipid_last);
+		if (delta >= 1 && delta <= 512)
+			D->ipid_rising++;
+		else
+			D->ipid_other++;
+		if ((int16_t)(id - D->ipid_max) > 0)
+			D->ipid_max = id;
+	}
+	D->ipid_last = id;
+}
+
+/*
+ * A segment below high_seq, seen_before if it carries data seen before:
+ * how the sender numbers what it sends again.  A number above all others
+ * is a new one (whatever the segment); data seen before under an old
+ * number is a resend under its original's (a hole filled under an old
+ * number tells nothing: it may be either).
+ */
+static void
+ipid_resent(struct tcp_dir *D, const struct packet *pkt, bool seen_before)
+{
+	uint16_t id = (uint16_t)pkt->ip_id;
+
+	if (pkt->ip_version != 4 || id == 0 || !D->ipid_init)
+		return;
+	if ((int16_t)(id - D->ipid_max) > 0)
+		D->ipid_rtx_new++;
+	else if (seen_before)
+		D->ipid_rtx_reused++;
+}
+
+enum ipid_order { IPID_UNKNOWN, IPID_OVERTAKEN, IPID_LATEST };
+
+/*
+ * Where pkt's number puts it among what the sender sent: overtaken (sent
+ * before packets already seen), the latest (sent after all of them: for a
+ * hole, a resend), or unknown.
+ */
+static enum ipid_order
+ipid_order(const struct tcp_dir *D, const struct packet *pkt)
+{
+	uint16_t id = (uint16_t)pkt->ip_id, behind;
+
+	if (pkt->ip_version != 4 || id == 0 || !D->ipid_init)
+		return IPID_UNKNOWN;
+	if (D->ipid_rtx_new == 0 || D->ipid_rtx_reused != 0 ||
+	    D->ipid_rising < 16 || D->ipid_other > D->ipid_rising / 16)
+		return IPID_UNKNOWN;
+	if ((int16_t)(id - D->ipid_max) > 0)
+		return IPID_LATEST;
+	behind = (uint16_t)(D->ipid_max - id);
+	return behind != 0 && behind < 4096 ? IPID_OVERTAKEN : IPID_UNKNOWN;
+}
+
 /* Classify the sequence space pkt occupies, in its sender's direction. */
 static void
 tcp_data(struct tcp_conn *c, const struct tcp_config *cfg,
@@ -803,8 +878,12 @@ tcp_data(struct tcp_conn *c, const struct tcp_config *cfg,
 		uint64_t opened = 0, prev;
 		uint32_t unseen = hole_fill(D, seq, end, &opened);
 
-		if (unseen > 0 &&
-		    time_since(opened, ts) < reorder_window(c, D, cfg)) {
+		enum ipid_order order = ipid_order(D, pkt);
+
+		ipid_resent(D, pkt, unseen < seglen);
+		if (unseen > 0 && (order == IPID_OVERTAKEN ||
+		    (order == IPID_UNKNOWN &&
+		    time_since(opened, ts) < reorder_window(c, D, cfg)))) {
 			D->c.out_of_order++;
 			v->seg_class = SEG_OUT_OF_ORDER;
 		} else {
@@ -1146,6 +1225,7 @@ tcp_conn_packet(struct tcp_conn *c, const struct tcp_config *cfg,
 	endpoint_update(c, pkt, d);
 	ecn_update(D, pkt);
 	tcp_data(c, cfg, pkt, d, v);
+	ipid_update(&c->dir[d], pkt);
 	tcp_ack(c, cfg, pkt, d, v);
 }
 

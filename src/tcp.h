@@ -199,6 +199,17 @@ struct tcp_dir {
 	struct tcp_hole	*holes;		/* TCP_MAX_HOLES, or NULL */
 	struct tcp_rtx_rec *rtx;	/* TCP_RTX_RING, or NULL */
 
+	/*
+	 * The sender's IPv4 identifications (see ipid_overtaken() in tcp.c):
+	 * the highest so far, the last, how often one rose by a little over
+	 * the one before and how often not, and how the sender numbered
+	 * data it sent again (a new number, or the original's).
+	 */
+	uint8_t		ipid_init;
+	uint16_t	ipid_max, ipid_last;
+	uint32_t	ipid_rising, ipid_other;
+	uint32_t	ipid_rtx_new, ipid_rtx_reused;
+
 	/* The last few transmissions, to tell a network duplicate. */
 	uint8_t		recent_pos;
 	struct {

@@ -493,6 +493,95 @@ START_TEST(test_reordering)
 }
 END_TEST
 
+/*
+ * A capture at the receiver: a segment overtaken on the way fills its hole
+ * later than the reordering window, but its IPv4 ID is older than packets
+ * already seen; the sender (like Linux) numbers packets in order and gave
+ * its resends new numbers, so it is reordering.  A hole filled inside the
+ * window under a new number is a resend.
+ */
+START_TEST(test_reordering_by_ip_id)
+{
+	struct conn k;
+	struct tcp_verdict *v;
+	uint32_t seq = CISN + 1, id;
+	uint64_t t = MS(200);
+	int i;
+
+	conn_init(&k);
+	handshake(&k);
+	for (i = 0; i < 20; i++, seq += 100, t += MS(1))
+		cli(&k, t, TH_ACK, seq, SISN + 1, 100);
+	/* A hole, filled 400 ms later under a new number: a resend. */
+	cli(&k, t, TH_ACK, seq + 100, SISN + 1, 100);
+	v = cli(&k, t + MS(400), TH_ACK, seq, SISN + 1, 100);
+	ck_assert_uint_eq(v->seg_class, SEG_RETRANSMISSION);
+	seq += 200;
+	t += MS(401);
+	for (i = 0; i < 5; i++, seq += 100, t += MS(1))
+		cli(&k, t, TH_ACK, seq, SISN + 1, 100);
+	/* Sent first (the older number), arrives 150 ms after the next. */
+	id = ++k.ip_id;
+	cli(&k, t, TH_ACK, seq + 100, SISN + 1, 100);
+	v = seg_full(&k, DIR_C2S, t + MS(150), TH_ACK, seq, SISN + 1, 100, WIN,
+	    NULL, id);
+	ck_assert_uint_eq(v->seg_class, SEG_OUT_OF_ORDER);
+	ck_assert_uint_eq(C2S(&k)->c.out_of_order, 1);
+	ck_assert_uint_eq(C2S(&k)->c.retransmissions_total, 1);
+	seq += 200;
+	t += MS(151);
+	/* A hole filled 1 ms later, inside the window, under a new number. */
+	cli(&k, t, TH_ACK, seq + 100, SISN + 1, 100);
+	v = cli(&k, t + MS(1), TH_ACK, seq, SISN + 1, 100);
+	ck_assert_uint_eq(v->seg_class, SEG_RETRANSMISSION);
+	ck_assert_uint_eq(C2S(&k)->c.out_of_order, 1);
+	ck_assert_uint_eq(C2S(&k)->c.retransmissions_total, 2);
+	conn_free(&k);
+}
+END_TEST
+
+/*
+ * A sender that resends data under its original's IPv4 ID: numbers then
+ * cannot tell a resend from an overtaken segment, and the reordering
+ * window decides, as without IDs.
+ */
+START_TEST(test_ip_id_reused_by_resends)
+{
+	struct conn k;
+	struct tcp_verdict *v;
+	uint32_t seq = CISN + 1, id;
+	uint64_t t = MS(200);
+	int i;
+
+	conn_init(&k);
+	handshake(&k);
+	for (i = 0; i < 20; i++, seq += 100, t += MS(1))
+		cli(&k, t, TH_ACK, seq, SISN + 1, 100);
+	/* A hole resent under a new number (that alone would trust IDs)... */
+	cli(&k, t, TH_ACK, seq + 100, SISN + 1, 100);
+	v = cli(&k, t + MS(400), TH_ACK, seq, SISN + 1, 100);
+	ck_assert_uint_eq(v->seg_class, SEG_RETRANSMISSION);
+	seq += 200;
+	t += MS(401);
+	for (i = 0; i < 5; i++, seq += 100, t += MS(1))
+		cli(&k, t, TH_ACK, seq, SISN + 1, 100);
+	/* ...but the last segment sent again under the same number. */
+	id = k.ip_id;
+	v = seg_full(&k, DIR_C2S, t + MS(300), TH_ACK, seq - 100, SISN + 1,
+	    100, WIN, NULL, id);
+	ck_assert_uint_eq(v->seg_class, SEG_RETRANSMISSION);
+	t += MS(301);
+	/* A hole filled 150 ms later under an older number: a resend. */
+	id = ++k.ip_id;
+	cli(&k, t, TH_ACK, seq + 100, SISN + 1, 100);
+	v = seg_full(&k, DIR_C2S, t + MS(150), TH_ACK, seq, SISN + 1, 100, WIN,
+	    NULL, id);
+	ck_assert_uint_eq(v->seg_class, SEG_RETRANSMISSION);
+	ck_assert_uint_eq(C2S(&k)->c.out_of_order, 0);
+	conn_free(&k);
+}
+END_TEST
+
 START_TEST(test_hole_filled_late)
 {
 	struct conn k;
@@ -1152,6 +1241,8 @@ tcp_suite(void)
 	tcase_add_test(tc, test_tail_loss_probe);
 	tcase_add_test(tc, test_reordering);
 	tcase_add_test(tc, test_hole_filled_late);
+	tcase_add_test(tc, test_reordering_by_ip_id);
+	tcase_add_test(tc, test_ip_id_reused_by_resends);
 	tcase_add_test(tc, test_network_duplicate);
 	tcase_add_test(tc, test_sequence_wrap);
 	tcase_add_test(tc, test_keep_alive);
