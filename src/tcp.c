@@ -421,9 +421,13 @@ seg_mark_timeout(struct tcp_dir *D, uint32_t seq, uint32_t end)
 
 /* ---- holes: sequence ranges below high_seq the capture never saw ---- */
 
+/* A hole [lo, hi), seen at ts when a packet went past it (as IPv4 ID ipid). */
 static void
-hole_add(struct tcp_dir *D, uint32_t lo, uint32_t hi, uint64_t ts)
+hole_add(struct tcp_dir *D, uint32_t lo, uint32_t hi, uint64_t ts,
+    uint16_t ipid, bool ipid_set)
 {
+	struct tcp_hole *h;
+
 	if (D->holes == NULL)
 		D->holes = xcalloc(TCP_MAX_HOLES, sizeof *D->holes);
 	if (D->nholes == TCP_MAX_HOLES) {
@@ -431,10 +435,12 @@ hole_add(struct tcp_dir *D, uint32_t lo, uint32_t hi, uint64_t ts)
 		    (TCP_MAX_HOLES - 1) * sizeof D->holes[0]);
 		D->nholes--;
 	}
-	D->holes[D->nholes].lo = lo;
-	D->holes[D->nholes].hi = hi;
-	D->holes[D->nholes].ts = ts;
-	D->nholes++;
+	h = &D->holes[D->nholes++];
+	h->lo = lo;
+	h->hi = hi;
+	h->ts = ts;
+	h->ipid = ipid;
+	h->ipid_set = ipid_set;
 }
 
 static void
@@ -447,35 +453,35 @@ hole_remove(struct tcp_dir *D, int i)
 
 /*
  * Take [seq, end) out of the holes.  Returns the never-seen bytes it
- * covered; *opened is when the oldest touched hole opened.
+ * covered; *oldest gets the oldest hole it touched (ts 0 if none).
  */
 static uint32_t
-hole_fill(struct tcp_dir *D, uint32_t seq, uint32_t end, uint64_t *opened)
+hole_fill(struct tcp_dir *D, uint32_t seq, uint32_t end,
+    struct tcp_hole *oldest)
 {
 	uint32_t filled = 0;
 	int i;
 
+	memset(oldest, 0, sizeof *oldest);
 	for (i = 0; i < D->nholes; i++) {
-		uint32_t lo = D->holes[i].lo, hi = D->holes[i].hi;
-		uint32_t olo = seq_max(lo, seq), ohi = seq_min(hi, end);
+		struct tcp_hole h = D->holes[i];
+		uint32_t olo = seq_max(h.lo, seq), ohi = seq_min(h.hi, end);
 
 		if (!seq_lt(olo, ohi))
 			continue;
 		filled += ohi - olo;
-		if (*opened == 0 || D->holes[i].ts < *opened)
-			*opened = D->holes[i].ts;
-		if (olo == lo && ohi == hi) {
+		if (oldest->ts == 0 || h.ts < oldest->ts)
+			*oldest = h;
+		if (olo == h.lo && ohi == h.hi) {
 			hole_remove(D, i--);
-		} else if (olo == lo) {
+		} else if (olo == h.lo) {
 			D->holes[i].lo = ohi;
-		} else if (ohi == hi) {
+		} else if (ohi == h.hi) {
 			D->holes[i].hi = olo;
 		} else {
 			/* The segment splits the hole in two. */
-			uint64_t ts = D->holes[i].ts;
-
 			D->holes[i].hi = olo;
-			hole_add(D, ohi, hi, ts);
+			hole_add(D, ohi, h.hi, h.ts, h.ipid, h.ipid_set);
 		}
 	}
 	return filled;
@@ -590,7 +596,7 @@ rtx_cause(struct tcp_dir *D, const struct tcp_config *cfg,
 	    UINT64_MAX;
 	uint64_t since_send = D->last_send_ts ? time_since(D->last_send_ts, ts) :
 	    UINT64_MAX;
-	bool evidence, tail;
+	bool evidence, tail, quick;
 
 	if (D->ack_init && seq_leq(end, D->snd_una))
 		return RTX_SPURIOUS;
@@ -620,7 +626,14 @@ rtx_cause(struct tcp_dir *D, const struct tcp_config *cfg,
 		D->recovery_point = D->high_seq;
 		return RTX_FAST;
 	}
-	if (tail && !evidence && (seq != D->snd_una || since_send < guess / 2))
+	/*
+	 * A tail-loss probe fires a probe timeout (about two smoothed RTTs,
+	 * RFC 8985; Linux adds 2 ms or more) after the last transmission: a
+	 * tail resent sooner than half an SRTT was found lost by an ACK.
+	 */
+	quick = D->rto.have_sample && since_send < D->rto.srtt_ns / 2;
+	if (tail && !evidence && !quick &&
+	    (seq != D->snd_una || since_send < guess / 2))
 		return RTX_PROBE;
 	/*
 	 * Sent again well within any retransmission timeout of its last
@@ -704,12 +717,13 @@ tsval_record(struct tcp_dir *D, const struct packet *pkt)
 /*
  * IPv4 identifications, to tell a segment overtaken on the way from one sent
  * again.  Most stacks number the packets they send in order (Linux per
- * connection, Windows per host), and give data they send again a new
- * number: a segment that fills a hole with a number below the highest seen
- * was sent before packets that arrived ahead of it, so the network
- * reordered it.  Only used where the numbers have been rising (not random,
- * not zero) and the sender was seen giving resent data new numbers, never
- * its original's (some stacks do that).
+ * connection, Windows and the BSDs per host) and give data they send again
+ * a new number.  A segment filling a hole then tells by its number whether
+ * it was sent before the packet that went past the hole (the network
+ * reordered it) or after it (it was sent again), whatever the timing.
+ * Trusted where a direction's numbers have been rising (not random, not
+ * zero), unless the sender is seen sending data again under an old number
+ * (some stacks keep the original's) more than now and then.
  */
 static void
 ipid_update(struct tcp_dir *D, const struct packet *pkt)
@@ -733,15 +747,9 @@ ipid_update(struct tcp_dir *D, const struct packet *pkt)
 	D->ipid_last = id;
 }
 
-/*
- * A segment below high_seq, seen_before if it carries data seen before:
- * how the sender numbers what it sends again.  A number above all others
- * is a new one (whatever the segment); data seen before under an old
- * number is a resend under its original's (a hole filled under an old
- * number tells nothing: it may be either).
- */
+/* Data seen before is sent again: under a new number or an old one. */
 static void
-ipid_resent(struct tcp_dir *D, const struct packet *pkt, bool seen_before)
+ipid_resent(struct tcp_dir *D, const struct packet *pkt)
 {
 	uint16_t id = (uint16_t)pkt->ip_id;
 
@@ -749,31 +757,31 @@ ipid_resent(struct tcp_dir *D, const struct packet *pkt, bool seen_before)
 		return;
 	if ((int16_t)(id - D->ipid_max) > 0)
 		D->ipid_rtx_new++;
-	else if (seen_before)
+	else
 		D->ipid_rtx_reused++;
 }
 
-enum ipid_order { IPID_UNKNOWN, IPID_OVERTAKEN, IPID_LATEST };
+enum ipid_order { IPID_UNKNOWN, IPID_OVERTAKEN, IPID_RESENT };
 
-/*
- * Where pkt's number puts it among what the sender sent: overtaken (sent
- * before packets already seen), the latest (sent after all of them: for a
- * hole, a resend), or unknown.
- */
+/* What pkt's number says of the hole h it fills (see above). */
 static enum ipid_order
-ipid_order(const struct tcp_dir *D, const struct packet *pkt)
+ipid_order(const struct tcp_dir *D, const struct packet *pkt,
+    const struct tcp_hole *h)
 {
-	uint16_t id = (uint16_t)pkt->ip_id, behind;
+	uint16_t id = (uint16_t)pkt->ip_id;
+	int16_t after;
 
-	if (pkt->ip_version != 4 || id == 0 || !D->ipid_init)
+	if (pkt->ip_version != 4 || id == 0 || !h->ipid_set)
 		return IPID_UNKNOWN;
-	if (D->ipid_rtx_new == 0 || D->ipid_rtx_reused != 0 ||
-	    D->ipid_rising < 16 || D->ipid_other > D->ipid_rising / 16)
+	if (D->ipid_rising < 16 || D->ipid_other > D->ipid_rising / 16 ||
+	    D->ipid_rtx_reused > D->ipid_rtx_new / 8)
 		return IPID_UNKNOWN;
-	if ((int16_t)(id - D->ipid_max) > 0)
-		return IPID_LATEST;
-	behind = (uint16_t)(D->ipid_max - id);
-	return behind != 0 && behind < 4096 ? IPID_OVERTAKEN : IPID_UNKNOWN;
+	after = (int16_t)(id - h->ipid);
+	if (after > 0)
+		return IPID_RESENT;
+	if (after < 0 && after > -4096)
+		return IPID_OVERTAKEN;
+	return IPID_UNKNOWN;
 }
 
 /* Classify the sequence space pkt occupies, in its sender's direction. */
@@ -862,7 +870,8 @@ tcp_data(struct tcp_conn *c, const struct tcp_config *cfg,
 		if (seq_gt(seq, D->high_seq)) {
 			D->c.lost_segments++;
 			D->c.lost_bytes += (uint32_t)(seq - D->high_seq);
-			hole_add(D, D->high_seq, seq, ts);
+			hole_add(D, D->high_seq, seq, ts, (uint16_t)pkt->ip_id,
+			    pkt->ip_version == 4 && pkt->ip_id != 0);
 			hist_scaled(c, d, 1, 'g');
 			v->seg_class = SEG_AFTER_GAP;
 		} else
@@ -875,12 +884,14 @@ tcp_data(struct tcp_conn *c, const struct tcp_config *cfg,
 		D->last_send_ts = ts;
 		return;
 	} else {
-		uint64_t opened = 0, prev;
-		uint32_t unseen = hole_fill(D, seq, end, &opened);
+		struct tcp_hole hole;
+		uint32_t unseen = hole_fill(D, seq, end, &hole);
+		uint64_t opened = hole.ts, prev;
+		enum ipid_order order = unseen > 0 ?
+		    ipid_order(D, pkt, &hole) : IPID_UNKNOWN;
 
-		enum ipid_order order = ipid_order(D, pkt);
-
-		ipid_resent(D, pkt, unseen < seglen);
+		if (unseen < seglen)
+			ipid_resent(D, pkt);
 		if (unseen > 0 && (order == IPID_OVERTAKEN ||
 		    (order == IPID_UNKNOWN &&
 		    time_since(opened, ts) < reorder_window(c, D, cfg)))) {

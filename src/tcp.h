@@ -103,6 +103,8 @@ struct tcp_seg_rec {			/* an unacknowledged transmission */
 struct tcp_hole {			/* data the capture never saw */
 	uint32_t	lo, hi;
 	uint64_t	ts;		/* when the hole was seen to open */
+	uint16_t	ipid;		/* the IPv4 ID of the packet past it */
+	uint8_t		ipid_set;	/* ... if it had one */
 };
 
 struct tcp_rtx_rec {			/* a recent retransmission */
@@ -200,10 +202,10 @@ struct tcp_dir {
 	struct tcp_rtx_rec *rtx;	/* TCP_RTX_RING, or NULL */
 
 	/*
-	 * The sender's IPv4 identifications (see ipid_overtaken() in tcp.c):
-	 * the highest so far, the last, how often one rose by a little over
-	 * the one before and how often not, and how the sender numbered
-	 * data it sent again (a new number, or the original's).
+	 * The sender's IPv4 identifications (see ipid_order() in tcp.c): the
+	 * highest so far, the last, how often one rose by a little over the
+	 * one before and how often not, and how the sender numbered data it
+	 * sent again (a new number, or an old one).
 	 */
 	uint8_t		ipid_init;
 	uint16_t	ipid_max, ipid_last;
