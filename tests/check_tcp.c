@@ -465,6 +465,31 @@ START_TEST(test_tail_loss_probe)
 }
 END_TEST
 
+/*
+ * The tail sent again 5 ms after it went out, with a 30 ms SRTT: a probe
+ * timeout is about two SRTTs, so an ACK found it lost, not a probe.
+ */
+START_TEST(test_quick_tail_resend_is_fast)
+{
+	struct conn k;
+	struct tcp_verdict *v;
+
+	conn_init(&k);
+	handshake(&k);
+	cli(&k, MS(200), TH_ACK, CISN + 1, SISN + 1, 100);
+	cli(&k, MS(201), TH_ACK, CISN + 101, SISN + 1, 100);
+	srv(&k, MS(230), TH_ACK, SISN + 1, CISN + 101, 0);
+	cli(&k, MS(235), TH_ACK, CISN + 201, SISN + 1, 100);
+	srv(&k, MS(236), TH_ACK, SISN + 1, CISN + 101, 0);
+	v = cli(&k, MS(240), TH_ACK, CISN + 201, SISN + 1, 100);
+	ck_assert_uint_eq(v->seg_class, SEG_RETRANSMISSION);
+	ck_assert_uint_eq(v->cause, RTX_FAST);
+	ck_assert_uint_eq(C2S(&k)->c.retransmissions[RTX_PROBE], 0);
+	ck_assert_uint_eq(C2S(&k)->c.rto_timeouts, 0);
+	conn_free(&k);
+}
+END_TEST
+
 START_TEST(test_reordering)
 {
 	struct conn k;
@@ -536,6 +561,21 @@ START_TEST(test_reordering_by_ip_id)
 	ck_assert_uint_eq(v->seg_class, SEG_RETRANSMISSION);
 	ck_assert_uint_eq(C2S(&k)->c.out_of_order, 1);
 	ck_assert_uint_eq(C2S(&k)->c.retransmissions_total, 2);
+	seq += 200;
+	t += MS(2);
+	/*
+	 * Two segments lost, resent in order, the resends reordered: the
+	 * second resend's number is below the first's, but above the packet
+	 * that went past the hole, so both are resends.
+	 */
+	cli(&k, t, TH_ACK, seq + 200, SISN + 1, 100);
+	id = ++k.ip_id;
+	cli(&k, t + MS(150), TH_ACK, seq + 100, SISN + 1, 100);
+	v = seg_full(&k, DIR_C2S, t + MS(151), TH_ACK, seq, SISN + 1, 100, WIN,
+	    NULL, id);
+	ck_assert_uint_eq(v->seg_class, SEG_RETRANSMISSION);
+	ck_assert_uint_eq(C2S(&k)->c.out_of_order, 1);
+	ck_assert_uint_eq(C2S(&k)->c.retransmissions_total, 4);
 	conn_free(&k);
 }
 END_TEST
@@ -1242,6 +1282,7 @@ tcp_suite(void)
 	tcase_add_test(tc, test_reordering);
 	tcase_add_test(tc, test_hole_filled_late);
 	tcase_add_test(tc, test_reordering_by_ip_id);
+	tcase_add_test(tc, test_quick_tail_resend_is_fast);
 	tcase_add_test(tc, test_ip_id_reused_by_resends);
 	tcase_add_test(tc, test_network_duplicate);
 	tcase_add_test(tc, test_sequence_wrap);
