@@ -518,51 +518,74 @@ START_TEST(test_reordering)
 }
 END_TEST
 
+/* n client segments of 100 bytes in order from *seq, 1 ms apart from *t. */
+static void
+cli_in_order(struct conn *k, uint32_t *seq, uint64_t *t, int n)
+{
+	for (; n > 0; n--, *seq += 100, *t += MS(1))
+		cli(k, *t, TH_ACK, *seq, SISN + 1, 100);
+}
+
+/*
+ * The 100 bytes at *seq missing, the next 100 passing them at *t, and the
+ * missing ones arriving delay later: sent first (under the older IPv4 ID)
+ * if older, else sent again (under a new one).
+ */
+static struct tcp_verdict *
+cli_hole(struct conn *k, uint32_t *seq, uint64_t *t, uint64_t delay,
+    bool older)
+{
+	uint32_t id = older ? ++k->ip_id : 0, at = *seq;
+	uint64_t when = *t + delay;
+
+	cli(k, *t, TH_ACK, at + 100, SISN + 1, 100);
+	*seq += 200;
+	*t = when + MS(1);
+	return seg_full(k, DIR_C2S, when, TH_ACK, at, SISN + 1, 100, WIN, NULL,
+	    id);
+}
+
+/*
+ * A handshake, 20 segments in order (rising IPv4 IDs) and a hole resent
+ * under a new number 400 ms later, then 5 more segments.
+ */
+static void
+ids_established(struct conn *k, uint32_t *seq, uint64_t *t)
+{
+	conn_init(k);
+	handshake(k);
+	*seq = CISN + 1;
+	*t = MS(200);
+	cli_in_order(k, seq, t, 20);
+	ck_assert_uint_eq(cli_hole(k, seq, t, MS(400), false)->seg_class,
+	    SEG_RETRANSMISSION);
+	cli_in_order(k, seq, t, 5);
+}
+
 /*
  * A capture at the receiver: a segment overtaken on the way fills its hole
- * later than the reordering window, but its IPv4 ID is older than packets
- * already seen; the sender (like Linux) numbers packets in order and gave
- * its resends new numbers, so it is reordering.  A hole filled inside the
- * window under a new number is a resend.
+ * later than the reordering window (the 100 ms handshake RTT), but its IPv4
+ * ID is older than the packet that went past it; the sender (like Linux)
+ * numbers packets in order and gives resends new numbers, so it is
+ * reordering.  A hole filled inside the window under a new number is a
+ * resend.
  */
 START_TEST(test_reordering_by_ip_id)
 {
 	struct conn k;
 	struct tcp_verdict *v;
-	uint32_t seq = CISN + 1, id;
-	uint64_t t = MS(200);
-	int i;
+	uint32_t seq, id;
+	uint64_t t;
 
-	conn_init(&k);
-	handshake(&k);
-	for (i = 0; i < 20; i++, seq += 100, t += MS(1))
-		cli(&k, t, TH_ACK, seq, SISN + 1, 100);
-	/* A hole, filled 400 ms later under a new number: a resend. */
-	cli(&k, t, TH_ACK, seq + 100, SISN + 1, 100);
-	v = cli(&k, t + MS(400), TH_ACK, seq, SISN + 1, 100);
-	ck_assert_uint_eq(v->seg_class, SEG_RETRANSMISSION);
-	seq += 200;
-	t += MS(401);
-	for (i = 0; i < 5; i++, seq += 100, t += MS(1))
-		cli(&k, t, TH_ACK, seq, SISN + 1, 100);
-	/* Sent first (the older number), arrives 150 ms after the next. */
-	id = ++k.ip_id;
-	cli(&k, t, TH_ACK, seq + 100, SISN + 1, 100);
-	v = seg_full(&k, DIR_C2S, t + MS(150), TH_ACK, seq, SISN + 1, 100, WIN,
-	    NULL, id);
+	ids_established(&k, &seq, &t);
+	v = cli_hole(&k, &seq, &t, MS(150), true);
 	ck_assert_uint_eq(v->seg_class, SEG_OUT_OF_ORDER);
 	ck_assert_uint_eq(C2S(&k)->c.out_of_order, 1);
 	ck_assert_uint_eq(C2S(&k)->c.retransmissions_total, 1);
-	seq += 200;
-	t += MS(151);
-	/* A hole filled 1 ms later, inside the window, under a new number. */
-	cli(&k, t, TH_ACK, seq + 100, SISN + 1, 100);
-	v = cli(&k, t + MS(1), TH_ACK, seq, SISN + 1, 100);
+	v = cli_hole(&k, &seq, &t, MS(1), false);
 	ck_assert_uint_eq(v->seg_class, SEG_RETRANSMISSION);
 	ck_assert_uint_eq(C2S(&k)->c.out_of_order, 1);
 	ck_assert_uint_eq(C2S(&k)->c.retransmissions_total, 2);
-	seq += 200;
-	t += MS(2);
 	/*
 	 * Two segments lost, resent in order, the resends reordered: the
 	 * second resend's number is below the first's, but above the packet
@@ -589,33 +612,17 @@ START_TEST(test_ip_id_reused_by_resends)
 {
 	struct conn k;
 	struct tcp_verdict *v;
-	uint32_t seq = CISN + 1, id;
-	uint64_t t = MS(200);
-	int i;
+	uint32_t seq;
+	uint64_t t;
 
-	conn_init(&k);
-	handshake(&k);
-	for (i = 0; i < 20; i++, seq += 100, t += MS(1))
-		cli(&k, t, TH_ACK, seq, SISN + 1, 100);
-	/* A hole resent under a new number (that alone would trust IDs)... */
-	cli(&k, t, TH_ACK, seq + 100, SISN + 1, 100);
-	v = cli(&k, t + MS(400), TH_ACK, seq, SISN + 1, 100);
-	ck_assert_uint_eq(v->seg_class, SEG_RETRANSMISSION);
-	seq += 200;
-	t += MS(401);
-	for (i = 0; i < 5; i++, seq += 100, t += MS(1))
-		cli(&k, t, TH_ACK, seq, SISN + 1, 100);
-	/* ...but the last segment sent again under the same number. */
-	id = k.ip_id;
+	ids_established(&k, &seq, &t);
+	/* The last segment sent again under the same number. */
 	v = seg_full(&k, DIR_C2S, t + MS(300), TH_ACK, seq - 100, SISN + 1,
-	    100, WIN, NULL, id);
+	    100, WIN, NULL, k.ip_id);
 	ck_assert_uint_eq(v->seg_class, SEG_RETRANSMISSION);
 	t += MS(301);
 	/* A hole filled 150 ms later under an older number: a resend. */
-	id = ++k.ip_id;
-	cli(&k, t, TH_ACK, seq + 100, SISN + 1, 100);
-	v = seg_full(&k, DIR_C2S, t + MS(150), TH_ACK, seq, SISN + 1, 100, WIN,
-	    NULL, id);
+	v = cli_hole(&k, &seq, &t, MS(150), true);
 	ck_assert_uint_eq(v->seg_class, SEG_RETRANSMISSION);
 	ck_assert_uint_eq(C2S(&k)->c.out_of_order, 0);
 	conn_free(&k);
