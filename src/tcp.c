@@ -524,6 +524,13 @@ reorder_window(const struct tcp_conn *c, const struct tcp_dir *D,
 	return cfg->reorder_default_ns;
 }
 
+/* pkt carries an IPv4 identification (0 is none: some stacks send DF so). */
+static bool
+has_ipv4_id(const struct packet *pkt)
+{
+	return pkt->ip_version == 4 && pkt->ip_id != 0;
+}
+
 static bool
 is_network_duplicate(const struct tcp_dir *D, const struct packet *pkt,
     uint32_t seglen)
@@ -546,7 +553,7 @@ is_network_duplicate(const struct tcp_dir *D, const struct packet *pkt,
 		 * (some stacks resend with the same ID); without one, only an
 		 * immediate, near-instant copy counts.
 		 */
-		if (pkt->ip_version == 4 && pkt->ip_id != 0)
+		if (has_ipv4_id(pkt))
 			return r->ip_id == pkt->ip_id &&
 			    time_between(r->ts, pkt->ts_ns) < DUP_ID_WINDOW_NS;
 		return i == 0 && time_between(r->ts, pkt->ts_ns) < DUP_WINDOW_NS;
@@ -621,11 +628,6 @@ rtx_cause(struct tcp_dir *D, const struct tcp_config *cfg,
 	evidence = (D->dup_ack_run >= 1 && seq == D->snd_una) ||
 	    (D->sack_high_valid && seq_gt(D->sack_high, seq));
 	tail = seq_geq(end, D->high_seq);
-	if (evidence && since_ack < guess / 2) {
-		D->recovery = 1 + RTX_FAST;
-		D->recovery_point = D->high_seq;
-		return RTX_FAST;
-	}
 	/*
 	 * A tail-loss probe fires a probe timeout (about two smoothed RTTs,
 	 * RFC 8985; Linux adds 2 ms or more) after the last transmission: a
@@ -636,12 +638,14 @@ rtx_cause(struct tcp_dir *D, const struct tcp_config *cfg,
 	    (seq != D->snd_una || since_send < guess / 2))
 		return RTX_PROBE;
 	/*
-	 * Sent again well within any retransmission timeout of its last
-	 * sending, while ACKs arrive: the ACKs found it lost, not a timer
-	 * (Linux's RACK: data sent after it was SACKed or acknowledged, often
-	 * a retransmission of lower data; a lost retransmission).
+	 * With ACKs arriving, fast recovery: on duplicate-ACK or SACK
+	 * evidence, or when the segment was sent again well within any
+	 * retransmission timeout of its last sending (the ACKs found it lost,
+	 * not a timer: Linux's RACK, data sent after it SACKed or acknowledged,
+	 * often a retransmission of lower data; a lost retransmission).
 	 */
-	if (since_prev != 0 && since_prev < guess / 2 && since_ack < guess / 2) {
+	if (since_ack < guess / 2 &&
+	    (evidence || (since_prev != 0 && since_prev < guess / 2))) {
 		D->recovery = 1 + RTX_FAST;
 		D->recovery_point = D->high_seq;
 		return RTX_FAST;
@@ -730,7 +734,7 @@ ipid_update(struct tcp_dir *D, const struct packet *pkt)
 {
 	uint16_t id = (uint16_t)pkt->ip_id, delta;
 
-	if (pkt->ip_version != 4 || id == 0)
+	if (!has_ipv4_id(pkt))
 		return;
 	if (!D->ipid_init) {
 		D->ipid_init = 1;
@@ -753,7 +757,7 @@ ipid_resent(struct tcp_dir *D, const struct packet *pkt)
 {
 	uint16_t id = (uint16_t)pkt->ip_id;
 
-	if (pkt->ip_version != 4 || id == 0 || !D->ipid_init)
+	if (!has_ipv4_id(pkt) || !D->ipid_init)
 		return;
 	if ((int16_t)(id - D->ipid_max) > 0)
 		D->ipid_rtx_new++;
@@ -771,7 +775,7 @@ ipid_order(const struct tcp_dir *D, const struct packet *pkt,
 	uint16_t id = (uint16_t)pkt->ip_id;
 	int16_t after;
 
-	if (pkt->ip_version != 4 || id == 0 || !h->ipid_set)
+	if (!has_ipv4_id(pkt) || !h->ipid_set)
 		return IPID_UNKNOWN;
 	if (D->ipid_rising < 16 || D->ipid_other > D->ipid_rising / 16 ||
 	    D->ipid_rtx_reused > D->ipid_rtx_new / 8)
@@ -871,7 +875,7 @@ tcp_data(struct tcp_conn *c, const struct tcp_config *cfg,
 			D->c.lost_segments++;
 			D->c.lost_bytes += (uint32_t)(seq - D->high_seq);
 			hole_add(D, D->high_seq, seq, ts, (uint16_t)pkt->ip_id,
-			    pkt->ip_version == 4 && pkt->ip_id != 0);
+			    has_ipv4_id(pkt));
 			hist_scaled(c, d, 1, 'g');
 			v->seg_class = SEG_AFTER_GAP;
 		} else
@@ -886,7 +890,7 @@ tcp_data(struct tcp_conn *c, const struct tcp_config *cfg,
 	} else {
 		struct tcp_hole hole;
 		uint32_t unseen = hole_fill(D, seq, end, &hole);
-		uint64_t opened = hole.ts, prev;
+		uint64_t prev;
 		enum ipid_order order = unseen > 0 ?
 		    ipid_order(D, pkt, &hole) : IPID_UNKNOWN;
 
@@ -894,7 +898,7 @@ tcp_data(struct tcp_conn *c, const struct tcp_config *cfg,
 			ipid_resent(D, pkt);
 		if (unseen > 0 && (order == IPID_OVERTAKEN ||
 		    (order == IPID_UNKNOWN &&
-		    time_since(opened, ts) < reorder_window(c, D, cfg)))) {
+		    time_since(hole.ts, ts) < reorder_window(c, D, cfg)))) {
 			D->c.out_of_order++;
 			v->seg_class = SEG_OUT_OF_ORDER;
 		} else {
@@ -902,7 +906,7 @@ tcp_data(struct tcp_conn *c, const struct tcp_config *cfg,
 
 			prev = seg_mark_resent(D, seq, end, ts);
 			if (prev == 0 && unseen > 0)
-				prev = opened;
+				prev = hole.ts;
 			v->since_original_ns = prev ? time_since(prev, ts) : 0;
 			cause = rtx_cause(D, cfg, pkt, seq, end,
 			    v->since_original_ns);
