@@ -129,10 +129,7 @@ jw_put_seconds(char *p, uint64_t ns)
 	uint64_t s = ns / 1000000000u;
 	unsigned us = (unsigned)(ns % 1000000000u / 1000u);
 
-	if (s == 0)
-		*p++ = '0';
-	else
-		p = jw_put_digits(p, s);
+	p = jw_put_digits(p, s);
 	*p++ = '.';
 	p = put_pair(p, us / 10000);
 	p = put_pair(p, us / 100 % 100);

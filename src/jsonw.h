@@ -44,7 +44,6 @@ struct jw {
 void	jw_reset(struct jw *);
 void	jw_free(struct jw *);
 
-
 /*
  * Number formatters: each writes at p, which has room for JW_NUM_MAX
  * (jw_put_fixed: JW_FIXED_MAX) bytes, and returns the end of what it wrote.

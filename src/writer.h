@@ -9,10 +9,10 @@
  * already, see flow_table_release()); the writer calls the callback on the
  * flows in the order they were pushed, so the output is the same bytes as
  * writing them at once; the analyser's thread frees them with flow_free()
- * once they are written, in a later push or in flow_writer_finish().  Pushes are
- * gathered and handed over in groups, so a flow may wait until a few dozen
- * more have finished or flow_writer_finish() is called: fine for a file,
- * not for a live capture, which writes its flows at once instead.
+ * once they are written, in a later push or in flow_writer_finish().
+ * Pushes are gathered and handed over in groups, so a flow may wait until a
+ * few dozen more have finished or flow_writer_finish() is called: fine for
+ * a file, not for a live capture, which writes its flows at once instead.
  */
 #ifndef TRANSCOPE_WRITER_H
 #define TRANSCOPE_WRITER_H
