@@ -1099,6 +1099,115 @@ START_TEST(test_every_prefix_ipv6)
 }
 END_TEST
 
+/*
+ * decode_packet() takes a shortcut for plain Ethernet/IPv4/TCP frames; it
+ * must give exactly the view the whole chain gives.  Both decode every
+ * frame of the recorded captures, and then frames mutated from them: a
+ * few header bytes replaced (by values that matter to the shortcut's tests
+ * or at random), cut shorter, or given another wire length.  Every copy is
+ * exactly caplen bytes, so a sanitizer build sees any read past it.
+ */
+static const char *const shortcut_captures[] = {
+	"bulk-loss-v4", "ack-loss-v4", "heavy-loss-v4", "bulk-loss-v6",
+	"parallel-v4", "short-conns", "udp-v4", "reorder-rcv-v4"
+};
+
+static uint64_t
+xorshift(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/* Decode both ways; returns whether the shortcut's kind was TCP. */
+static bool
+same_view(int dlt, const uint8_t *buf, uint32_t caplen, uint32_t wirelen)
+{
+	uint8_t *copy = malloc(caplen > 0 ? caplen : 1);
+	struct packet a, b;
+
+	ck_assert_ptr_nonnull(copy);
+	memcpy(copy, buf, caplen);
+	memset(&a, 0x5a, sizeof a);
+	memset(&b, 0xa5, sizeof b);
+	a.ts_ns = b.ts_ns = 9;
+	a.number = b.number = 3;
+	decode_frame(dlt, copy, caplen, wirelen, &a, true);
+	decode_frame(dlt, copy, caplen, wirelen, &b, false);
+	free(copy);
+	ck_assert_msg(memcmp(&a, &b, sizeof a) == 0,
+	    "shortcut and chain differ (caplen %u wirelen %u kind %d/%d)",
+	    caplen, wirelen, a.kind, b.kind);
+	return a.kind == PK_TCP;
+}
+
+START_TEST(test_shortcut_same_view)
+{
+	static const uint8_t interesting[] = {
+		0x00, 0x01, 0x06, 0x08, 0x0a, 0x11, 0x14, 0x20, 0x28, 0x3f,
+		0x40, 0x44, 0x45, 0x46, 0x4f, 0x50, 0x80, 0x86, 0xdd, 0xff
+	};
+	const char *top = getenv("top_srcdir");
+	uint64_t rng = 0x9e3779b97f4a7c15ULL, frames = 0, tcp = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof shortcut_captures / sizeof *shortcut_captures;
+	    i++) {
+		char path[4096], err[PCAP_ERRBUF_SIZE];
+		struct pcap_pkthdr *h;
+		const u_char *data;
+		pcap_t *p;
+		int n = 0, dlt;
+
+		snprintf(path, sizeof path, "%s/captures/%s.pcap",
+		    top != NULL ? top : ".", shortcut_captures[i]);
+		p = pcap_open_offline(path, err);
+		ck_assert_msg(p != NULL, "%s", err);
+		dlt = pcap_datalink(p);
+		while (pcap_next_ex(p, &h, &data) == 1) {
+			uint8_t buf[256];
+			uint32_t cap = h->caplen < sizeof buf ?
+			    h->caplen : (uint32_t)sizeof buf;
+			int m;
+
+			tcp += same_view(dlt, data, h->caplen, h->len);
+			frames++;
+			if (n++ >= 300 || cap == 0)
+				continue;
+			for (m = 0; m < 60; m++) {
+				uint32_t c = cap, w = h->len;
+				uint64_t r = xorshift(&rng);
+				int k, nmut = 1 + (int)(r % 3);
+
+				memcpy(buf, data, cap);
+				for (k = 0; k < nmut; k++) {
+					uint64_t x = xorshift(&rng);
+					uint32_t at = (uint32_t)(x % (c < 80 ?
+					    c : 80));
+
+					buf[at] = (x >> 32) & 1 ?
+					    interesting[(x >> 40) %
+					    sizeof interesting] :
+					    (uint8_t)(x >> 48);
+				}
+				if ((r >> 8) % 4 == 0)
+					c = (uint32_t)((r >> 16) % (c + 1));
+				if ((r >> 24) % 4 == 0)
+					w = c + (uint32_t)((r >> 32) % 64) - 16;
+				tcp += same_view(dlt, buf, c, w);
+				frames++;
+			}
+		}
+		pcap_close(p);
+	}
+	/* The captures are mostly TCP: the shortcut was really exercised. */
+	ck_assert_uint_gt(frames, 100000);
+	ck_assert_uint_gt(tcp, frames / 2);
+}
+END_TEST
+
 START_TEST(test_names)
 {
 	ck_assert_str_eq(decode_reason_name(DR_BAD_IPV4_IHL), "bad_ipv4_ihl");
@@ -1149,6 +1258,7 @@ decode_suite(void)
 	tcase_add_test(tc, test_caplen_over_len);
 	tcase_add_test(tc, test_every_prefix);
 	tcase_add_test(tc, test_every_prefix_ipv6);
+	tcase_add_test(tc, test_shortcut_same_view);
 	tcase_add_test(tc, test_names);
 	suite_add_tcase(s, tc);
 	return s;
