@@ -28,6 +28,10 @@ struct flow_table {
 	size_t		 live;		/* flows not yet removed */
 	uint64_t	 seed[FLOW_SEEDS];
 	struct flow	*last;		/* the flow of the last lookup, or NULL */
+	/* That lookup's packet as it travelled, and the other way round. */
+	uint64_t	 last_fwd[5];
+	uint64_t	 last_rev[5];
+	int		 last_side;	/* the side last_fwd came from */
 	uint64_t	 next_id;
 	struct flow	*head;		/* creation order */
 	struct flow	*tail;
@@ -148,6 +152,42 @@ be_order(uint64_t w)
 }
 
 /*
+ * pkt's endpoints as it travelled, as five words: source and destination
+ * address, then the ports, protocol and IP version.
+ */
+static void
+raw_tuple(const struct packet *pkt, uint64_t w[5])
+{
+	addr_words(pkt->src, w);
+	addr_words(pkt->dst, w + 2);
+	w[4] = (uint64_t)pkt->sport | (uint64_t)pkt->dport << 16 |
+	    (uint64_t)pkt->ip_proto << 32 | (uint64_t)pkt->ip_version << 40;
+}
+
+static bool
+raw_tuple_equal(const uint64_t a[5], const uint64_t b[5])
+{
+	return ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) |
+	    (a[3] ^ b[3]) | (a[4] ^ b[4])) == 0;
+}
+
+/* Remember f as the flow of the packet whose tuple is w, from side. */
+static void
+remember_last(struct flow_table *t, struct flow *f, const uint64_t w[5],
+    int side)
+{
+	t->last = f;
+	t->last_side = side;
+	memcpy(t->last_fwd, w, sizeof t->last_fwd);
+	t->last_rev[0] = w[2];
+	t->last_rev[1] = w[3];
+	t->last_rev[2] = w[0];
+	t->last_rev[3] = w[1];
+	t->last_rev[4] = (w[4] & ~(uint64_t)0xffffffff) |
+	    (w[4] >> 16 & 0xffff) | (w[4] & 0xffff) << 16;
+}
+
+/*
  * Canonical key of pkt: the lower (address, port) endpoint is side 0, the
  * order being memcmp()'s over the address bytes.
  * Returns the side that sent pkt; *hash gets the key's hash.  Built in
@@ -222,23 +262,33 @@ flow_table_lookup(struct flow_table *t, const struct packet *pkt,
 {
 	struct flow_key k;
 	struct flow *f;
-	uint64_t h;
+	uint64_t h, w[5];
 	size_t i;
 	int side;
 
-	side = flow_key_make(t, pkt, &k, &h);
-	/* Most packets belong to the flow of the packet before. */
-	if (t->last != NULL && t->last->hash == h &&
-	    flow_key_equal(&t->last->key, &k)) {
-		f = t->last;
+	/*
+	 * Most packets belong to the flow of the packet before (in a bulk
+	 * transfer 98%, mostly in the same direction): compare the tuple as
+	 * it came before building the key and its hash.
+	 */
+	raw_tuple(pkt, w);
+	if ((f = t->last) != NULL) {
+		if (raw_tuple_equal(w, t->last_fwd))
+			side = t->last_side;
+		else if (raw_tuple_equal(w, t->last_rev))
+			side = !t->last_side;
+		else
+			goto search;
 		*dir = side == f->client_side ? DIR_C2S : DIR_S2C;
 		return f;
 	}
+search:
+	side = flow_key_make(t, pkt, &k, &h);
 	for (i = h & t->mask; (f = t->slots[i].flow) != NULL;
 	    i = (i + 1) & t->mask) {
 		if (t->slots[i].hash == h && flow_key_equal(&f->key, &k)) {
 			*dir = side == f->client_side ? DIR_C2S : DIR_S2C;
-			t->last = f;
+			remember_last(t, f, w, side);
 			return f;
 		}
 	}
