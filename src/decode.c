@@ -640,6 +640,9 @@ decode_packet(int dlt, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
 	return decode_frame(dlt, data, caplen, wirelen, pkt, true);
 }
 
+/* Every byte zero, padding too: what a view starts from. */
+static const struct packet blank_packet;
+
 enum pkt_kind
 decode_frame(int dlt, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
     struct packet *pkt, bool shortcut)
@@ -647,7 +650,7 @@ decode_frame(int dlt, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
 	struct decoder d;
 	uint64_t ts = pkt->ts_ns, number = pkt->number;
 
-	memset(pkt, 0, sizeof *pkt);
+	*pkt = blank_packet;
 	pkt->ts_ns = ts;
 	pkt->number = number;
 	pkt->caplen = caplen;
