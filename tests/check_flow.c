@@ -360,6 +360,75 @@ START_TEST(test_detach_and_recreate)
 }
 END_TEST
 
+/*
+ * The lookup first compares a packet with the one looked up before, as
+ * it travelled and reversed.  Packets of two flows interleaved, both
+ * directions, a flow whose client is its second packet's sender, one
+ * host talking to itself (same address both ways, ports differ: only the
+ * ports tell the sides), a protocol that differs alone, and a detached
+ * last flow: each must find its flow and its direction as a fresh table
+ * would.
+ */
+START_TEST(test_last_flow_cache)
+{
+	struct flow_table *t = flow_table_new();
+	struct packet a, ar, b, br, s, sr, u;
+	struct flow *fa, *fb, *fs;
+	enum flow_dir d;
+	int i;
+
+	tcp_pkt(&a, "10.0.0.1", 40000, "10.0.0.2", 80, TH_SYN);
+	reverse(&a, &ar);
+	/* Seen first from the server: SYN-ACK, so its receiver is client. */
+	tcp_pkt(&br, "10.0.0.3", 443, "10.0.0.1", 50000, TH_SYN | TH_ACK);
+	reverse(&br, &b);
+	tcp_pkt(&s, "127.0.0.1", 9000, "127.0.0.1", 8000, TH_SYN);
+	reverse(&s, &sr);
+	fa = flow_table_create(t, &a, &d);
+	fb = flow_table_create(t, &br, &d);
+	ck_assert_int_eq(d, DIR_S2C);
+	fs = flow_table_create(t, &s, &d);
+	ck_assert_int_eq(d, DIR_C2S);
+
+	for (i = 0; i < 3; i++) {
+		ck_assert_ptr_eq(flow_table_lookup(t, &a, &d), fa);
+		ck_assert_int_eq(d, DIR_C2S);
+		ck_assert_ptr_eq(flow_table_lookup(t, &a, &d), fa);
+		ck_assert_int_eq(d, DIR_C2S);
+		ck_assert_ptr_eq(flow_table_lookup(t, &ar, &d), fa);
+		ck_assert_int_eq(d, DIR_S2C);
+		ck_assert_ptr_eq(flow_table_lookup(t, &br, &d), fb);
+		ck_assert_int_eq(d, DIR_S2C);
+		ck_assert_ptr_eq(flow_table_lookup(t, &b, &d), fb);
+		ck_assert_int_eq(d, DIR_C2S);
+		ck_assert_ptr_eq(flow_table_lookup(t, &ar, &d), fa);
+		ck_assert_int_eq(d, DIR_S2C);
+		ck_assert_ptr_eq(flow_table_lookup(t, &sr, &d), fs);
+		ck_assert_int_eq(d, DIR_S2C);
+		ck_assert_ptr_eq(flow_table_lookup(t, &s, &d), fs);
+		ck_assert_int_eq(d, DIR_C2S);
+		ck_assert_ptr_eq(flow_table_lookup(t, &sr, &d), fs);
+		ck_assert_int_eq(d, DIR_S2C);
+	}
+
+	/* The same addresses and ports over UDP are another flow. */
+	u = a;
+	u.kind = PK_UDP;
+	u.ip_proto = 17;
+	ck_assert_ptr_eq(flow_table_lookup(t, &a, &d), fa);
+	ck_assert_ptr_null(flow_table_lookup(t, &u, &d));
+
+	/* A detached last flow is not found by its next packet. */
+	ck_assert_ptr_eq(flow_table_lookup(t, &b, &d), fb);
+	flow_table_detach(t, fb);
+	ck_assert_ptr_null(flow_table_lookup(t, &b, &d));
+	ck_assert_ptr_null(flow_table_lookup(t, &br, &d));
+	ck_assert_ptr_eq(flow_table_lookup(t, &ar, &d), fa);
+	ck_assert_int_eq(d, DIR_S2C);
+	flow_table_free(t);
+}
+END_TEST
+
 /* Detaching half the flows must not hide any of the other half. */
 START_TEST(test_detach_keeps_probe_runs)
 {
@@ -459,6 +528,7 @@ flow_suite(void)
 	tcase_add_test(tc, test_growth);
 	tcase_add_test(tc, test_detach_and_recreate);
 	tcase_add_test(tc, test_detach_keeps_probe_runs);
+	tcase_add_test(tc, test_last_flow_cache);
 	tcase_add_test(tc, test_id_order_and_lru);
 	suite_add_tcase(s, tc);
 	return s;
