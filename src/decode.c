@@ -584,16 +584,41 @@ decode_link_type_supported(int dlt)
 }
 
 /*
- * The frame nearly every capture is made of: IPv4 without options or
- * fragmenting, carrying TCP whose whole header was captured and whose
- * lengths agree with the IP header's.  ip is the IPv4 header, cap and wire
- * the captured and on-the-wire bytes from it on (cap <= wire).  Decoded in
- * one step, to the same view the chain below gives (tests/check_decode.c
- * runs both over every frame of captures/ and over mutated frames); false,
- * with pkt untouched, for anything else, which the chain then decodes.
+ * The frames nearly every capture is made of: IPv4 without options or
+ * fragmenting, or IPv6 without extension headers, carrying TCP whose
+ * whole header was captured and whose lengths agree with the IP header's.
+ * Decoded in one step each, to the same view the chain below gives
+ * (tests/check_decode.c runs both over every frame of captures/, over the
+ * same frames under other link layers and over mutated frames).  ip is the
+ * IP header, cap and wire the captured and on-the-wire bytes from it on
+ * (cap <= wire).  False, with pkt untouched, for anything else, which the
+ * chain then decodes.
  */
+
+/* The TCP header at th, l4len bytes by the IP header, hlen captured. */
+static void
+plain_tcp(const uint8_t *th, uint32_t l4len, uint32_t hlen,
+    struct packet *pkt)
+{
+	pkt->kind = PK_TCP;
+	pkt->ip_proto = 6;
+	pkt->sport = be16(th);
+	pkt->dport = be16(th + 2);
+	pkt->tcp_seq = be32(th + 4);
+	pkt->tcp_ack = be32(th + 8);
+	pkt->tcp_flags = th[13];
+	pkt->tcp_window = be16(th + 14);
+	pkt->tcp_urgent = be16(th + 18);
+	pkt->payload_len = l4len - hlen;
+	if (hlen > 20) {
+		decode_tcp_options(th + 20, hlen - 20, false, &pkt->tcp_opt);
+		if (pkt->tcp_opt.malformed)
+			packet_set_anomaly(pkt, PA_BAD_TCP_OPTION);
+	}
+}
+
 static bool
-decode_plain_ipv4_tcp(const uint8_t *ip, uint32_t cap, uint32_t wire,
+plain_ipv4_tcp(const uint8_t *ip, uint32_t cap, uint32_t wire,
     struct packet *pkt)
 {
 	const uint8_t *th = ip + 20;
@@ -608,29 +633,90 @@ decode_plain_ipv4_tcp(const uint8_t *ip, uint32_t cap, uint32_t wire,
 	    hlen > cap - 20)
 		return false;
 
-	pkt->kind = PK_TCP;
 	pkt->ip_version = 4;
-	pkt->ip_proto = 6;
 	pkt->ip_ecn = ip[1] & 0x03;
 	pkt->ip_len = total;
 	pkt->ip_id = be16(ip + 4);
 	pkt->ip_ttl = ip[8];
 	put_ipv4_addr(pkt->src, ip + 12);
 	put_ipv4_addr(pkt->dst, ip + 16);
-	pkt->sport = be16(th);
-	pkt->dport = be16(th + 2);
-	pkt->tcp_seq = be32(th + 4);
-	pkt->tcp_ack = be32(th + 8);
-	pkt->tcp_flags = th[13];
-	pkt->tcp_window = be16(th + 14);
-	pkt->tcp_urgent = be16(th + 18);
-	pkt->payload_len = total - 20 - hlen;
-	if (hlen > 20) {
-		decode_tcp_options(th + 20, hlen - 20, false, &pkt->tcp_opt);
-		if (pkt->tcp_opt.malformed)
-			packet_set_anomaly(pkt, PA_BAD_TCP_OPTION);
-	}
+	plain_tcp(th, total - 20, hlen, pkt);
 	return true;
+}
+
+static bool
+plain_ipv6_tcp(const uint8_t *ip, uint32_t cap, uint32_t wire,
+    struct packet *pkt)
+{
+	const uint8_t *th = ip + 40;
+	uint32_t plen, hlen;
+
+	if (cap < 60 || (ip[0] >> 4) != 6 || ip[6] != 6)
+		return false;
+	plen = be16(ip + 4);
+	hlen = (uint32_t)(th[12] >> 4) * 4;
+	if (plen < 20 || 40 + plen > wire || hlen < 20 || hlen > plen ||
+	    hlen > cap - 40)
+		return false;
+
+	pkt->ip_version = 6;
+	pkt->ip_ecn = (uint8_t)((be16(ip) >> 4) & 0x03);
+	pkt->ip_len = 40 + plen;
+	pkt->ip_ttl = ip[7];
+	memcpy(pkt->src, ip + 8, 16);
+	memcpy(pkt->dst, ip + 24, 16);
+	plain_tcp(th, plen, hlen, pkt);
+	return true;
+}
+
+/* The IP header at ip, of the version type names (an EtherType). */
+static bool
+plain_ip_tcp(uint16_t type, const uint8_t *ip, uint32_t cap, uint32_t wire,
+    struct packet *pkt)
+{
+	if (type == ETHERTYPE_IPV4)
+		return plain_ipv4_tcp(ip, cap, wire, pkt);
+	if (type == ETHERTYPE_IPV6)
+		return plain_ipv6_tcp(ip, cap, wire, pkt);
+	return false;
+}
+
+/* The link layers most captures use, in front of plain_ip_tcp(). */
+static bool
+decode_plain(int dlt, const uint8_t *f, uint32_t cap, uint32_t wire,
+    struct packet *pkt)
+{
+	uint16_t type;
+
+	switch (dlt) {
+	case DLT_EN10MB:
+		if (cap < 18)
+			return false;
+		type = be16(f + 12);
+		if (type == ETHERTYPE_VLAN)	/* one 802.1Q tag */
+			return plain_ip_tcp(be16(f + 16), f + 18, cap - 18,
+			    wire - 18, pkt);
+		return plain_ip_tcp(type, f + 14, cap - 14, wire - 14, pkt);
+	case DLT_LINUX_SLL:
+		if (cap < 16)
+			return false;
+		return plain_ip_tcp(be16(f + 14), f + 16, cap - 16, wire - 16,
+		    pkt);
+	case DLT_LINUX_SLL2:
+		if (cap < 20)
+			return false;
+		return plain_ip_tcp(be16(f), f + 20, cap - 20, wire - 20, pkt);
+	case DLT_RAW:
+	case LINKTYPE_RAW:
+	case DLT_IPV4:
+	case DLT_IPV6:
+		if (cap < 1)
+			return false;
+		return plain_ip_tcp(f[0] >> 4 == 4 ? ETHERTYPE_IPV4 :
+		    ETHERTYPE_IPV6, f, cap, wire, pkt);
+	default:
+		return false;
+	}
 }
 
 enum pkt_kind
@@ -661,9 +747,7 @@ decode_frame(int dlt, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
 		packet_set_anomaly(pkt, PA_CAPLEN_OVER_LEN);
 		wirelen = caplen;
 	}
-	if (shortcut && dlt == DLT_EN10MB && caplen >= 14 &&
-	    be16(data + 12) == ETHERTYPE_IPV4 &&
-	    decode_plain_ipv4_tcp(data + 14, caplen - 14, wirelen - 14, pkt))
+	if (shortcut && decode_plain(dlt, data, caplen, wirelen, pkt))
 		return PK_TCP;
 	d.c = cur_make(data, caplen);
 	d.frame = data;

@@ -26,9 +26,9 @@ enum pkt_kind	decode_packet(int dlt, const uint8_t *data, uint32_t caplen,
 		    uint32_t wirelen, struct packet *pkt);
 
 /*
- * decode_packet() with its shortcut for plain Ethernet/IPv4/TCP frames
- * (shortcut true) or without, every frame through the whole chain: the
- * two must give the same view, which the tests check.
+ * decode_packet() with its shortcut for plain IPv4 and IPv6 TCP frames on
+ * the common link layers (shortcut true) or without, every frame through
+ * the whole chain: the two must give the same view, which the tests check.
  */
 enum pkt_kind	decode_frame(int dlt, const uint8_t *data, uint32_t caplen,
 		    uint32_t wirelen, struct packet *pkt, bool shortcut);

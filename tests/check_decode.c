@@ -1100,12 +1100,14 @@ START_TEST(test_every_prefix_ipv6)
 END_TEST
 
 /*
- * decode_packet() takes a shortcut for plain Ethernet/IPv4/TCP frames; it
+ * decode_packet() takes a shortcut for plain IPv4 and IPv6 TCP frames; it
  * must give exactly the view the whole chain gives.  Both decode every
- * frame of the recorded captures, and then frames mutated from them: a
- * few header bytes replaced (by values that matter to the shortcut's tests
- * or at random), cut shorter, or given another wire length.  Every copy is
- * exactly caplen bytes, so a sanitizer build sees any read past it.
+ * frame of the recorded captures, each also re-wrapped in the other link
+ * layers the shortcut knows (Linux cooked v1 and v2, raw IP, an 802.1Q
+ * tag), and then frames mutated from those: a few header bytes replaced
+ * (by values that matter to the shortcut's tests or at random), cut
+ * shorter, or given another wire length.  Every copy is exactly caplen
+ * bytes, so a sanitizer build sees any read past it.
  */
 static const char *const shortcut_captures[] = {
 	"bulk-loss-v4", "ack-loss-v4", "heavy-loss-v4", "bulk-loss-v6",
@@ -1121,7 +1123,7 @@ xorshift(uint64_t *s)
 	return *s;
 }
 
-/* Decode both ways; returns whether the shortcut's kind was TCP. */
+/* Decode both ways; returns whether the view is TCP. */
 static bool
 same_view(int dlt, const uint8_t *buf, uint32_t caplen, uint32_t wirelen)
 {
@@ -1138,16 +1140,66 @@ same_view(int dlt, const uint8_t *buf, uint32_t caplen, uint32_t wirelen)
 	decode_frame(dlt, copy, caplen, wirelen, &b, false);
 	free(copy);
 	ck_assert_msg(memcmp(&a, &b, sizeof a) == 0,
-	    "shortcut and chain differ (caplen %u wirelen %u kind %d/%d)",
-	    caplen, wirelen, a.kind, b.kind);
+	    "shortcut and chain differ (dlt %d caplen %u wirelen %u kind "
+	    "%d/%d)", dlt, caplen, wirelen, a.kind, b.kind);
 	return a.kind == PK_TCP;
+}
+
+#ifndef DLT_LINUX_SLL2
+#define DLT_LINUX_SLL2	276
+#endif
+enum { WRAP_ETHER, WRAP_VLAN, WRAP_SLL, WRAP_SLL2, WRAP_RAW, WRAP_MAX };
+
+/*
+ * The Ethernet frame f (cap bytes, wire on the wire) under another link
+ * layer, into out; returns the DLT and sets *ocap and *owire.
+ */
+static int
+rewrap(int how, const uint8_t *f, uint32_t cap, uint32_t wire, uint8_t *out,
+    uint32_t *ocap, uint32_t *owire)
+{
+	static const int dlts[WRAP_MAX] = {
+		DLT_EN10MB, DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_RAW
+	};
+	uint32_t hdr = 0, body = cap - 14;
+
+	switch (how) {
+	case WRAP_ETHER:
+		hdr = 14;
+		memcpy(out, f, 14);
+		break;
+	case WRAP_VLAN:
+		hdr = 18;
+		memcpy(out, f, 12);
+		out[12] = 0x81, out[13] = 0x00, out[14] = 0x00, out[15] = 0x07;
+		out[16] = f[12], out[17] = f[13];
+		break;
+	case WRAP_SLL:
+		hdr = 16;
+		memset(out, 0, 14);
+		out[14] = f[12], out[15] = f[13];
+		break;
+	case WRAP_SLL2:
+		hdr = 20;
+		memset(out, 0, 20);
+		out[0] = f[12], out[1] = f[13];
+		break;
+	case WRAP_RAW:
+		hdr = 0;
+		break;
+	}
+	memcpy(out + hdr, f + 14, body);
+	*ocap = hdr + body;
+	*owire = wire - 14 + hdr;
+	return dlts[how];
 }
 
 START_TEST(test_shortcut_same_view)
 {
 	static const uint8_t interesting[] = {
 		0x00, 0x01, 0x06, 0x08, 0x0a, 0x11, 0x14, 0x20, 0x28, 0x3f,
-		0x40, 0x44, 0x45, 0x46, 0x4f, 0x50, 0x80, 0x86, 0xdd, 0xff
+		0x40, 0x44, 0x45, 0x46, 0x4f, 0x50, 0x60, 0x80, 0x81, 0x86,
+		0xdd, 0xff
 	};
 	const char *top = getenv("top_srcdir");
 	uint64_t rng = 0x9e3779b97f4a7c15ULL, frames = 0, tcp = 0;
@@ -1159,51 +1211,63 @@ START_TEST(test_shortcut_same_view)
 		struct pcap_pkthdr *h;
 		const u_char *data;
 		pcap_t *p;
-		int n = 0, dlt;
+		int n = 0;
 
 		snprintf(path, sizeof path, "%s/captures/%s.pcap",
 		    top != NULL ? top : ".", shortcut_captures[i]);
 		p = pcap_open_offline(path, err);
 		ck_assert_msg(p != NULL, "%s", err);
-		dlt = pcap_datalink(p);
+		ck_assert_int_eq(pcap_datalink(p), DLT_EN10MB);
 		while (pcap_next_ex(p, &h, &data) == 1) {
-			uint8_t buf[256];
-			uint32_t cap = h->caplen < sizeof buf ?
-			    h->caplen : (uint32_t)sizeof buf;
-			int m;
+			uint8_t wrapped[300], buf[300];
+			uint32_t cap = h->caplen < 256 ? h->caplen : 256;
+			int how, dlt, m;
 
-			tcp += same_view(dlt, data, h->caplen, h->len);
+			tcp += same_view(DLT_EN10MB, data, h->caplen, h->len);
 			frames++;
-			if (n++ >= 300 || cap == 0)
+			if (n++ >= 300 || cap < 14)
 				continue;
-			for (m = 0; m < 60; m++) {
-				uint32_t c = cap, w = h->len;
-				uint64_t r = xorshift(&rng);
-				int k, nmut = 1 + (int)(r % 3);
+			for (how = 0; how < WRAP_MAX; how++) {
+				uint32_t wcap, wwire;
 
-				memcpy(buf, data, cap);
-				for (k = 0; k < nmut; k++) {
-					uint64_t x = xorshift(&rng);
-					uint32_t at = (uint32_t)(x % (c < 80 ?
-					    c : 80));
+				dlt = rewrap(how, data, cap, h->len, wrapped,
+				    &wcap, &wwire);
+				tcp += same_view(dlt, wrapped, wcap, wwire);
+				/* Wire lengths just short of the IP header's. */
+				same_view(dlt, wrapped, wcap, wwire - 1);
+				same_view(dlt, wrapped, wcap, wwire - 2);
+				frames += 3;
+				for (m = 0; m < 16; m++) {
+					uint32_t c = wcap, w = wwire;
+					uint64_t r = xorshift(&rng);
+					int k, nmut = 1 + (int)(r % 3);
 
-					buf[at] = (x >> 32) & 1 ?
-					    interesting[(x >> 40) %
-					    sizeof interesting] :
-					    (uint8_t)(x >> 48);
+					memcpy(buf, wrapped, wcap);
+					for (k = 0; k < nmut && c > 0; k++) {
+						uint64_t x = xorshift(&rng);
+						uint32_t at = (uint32_t)(x %
+						    (c < 100 ? c : 100));
+
+						buf[at] = (x >> 32) & 1 ?
+						    interesting[(x >> 40) %
+						    sizeof interesting] :
+						    (uint8_t)(x >> 48);
+					}
+					if ((r >> 8) % 4 == 0)
+						c = (uint32_t)((r >> 16) %
+						    (c + 1));
+					if ((r >> 24) % 4 == 0)
+						w = c + (uint32_t)((r >> 32) %
+						    64) - 16;
+					tcp += same_view(dlt, buf, c, w);
+					frames++;
 				}
-				if ((r >> 8) % 4 == 0)
-					c = (uint32_t)((r >> 16) % (c + 1));
-				if ((r >> 24) % 4 == 0)
-					w = c + (uint32_t)((r >> 32) % 64) - 16;
-				tcp += same_view(dlt, buf, c, w);
-				frames++;
 			}
 		}
 		pcap_close(p);
 	}
 	/* The captures are mostly TCP: the shortcut was really exercised. */
-	ck_assert_uint_gt(frames, 100000);
+	ck_assert_uint_gt(frames, 200000);
 	ck_assert_uint_gt(tcp, frames / 2);
 }
 END_TEST
