@@ -369,7 +369,20 @@ EOF
     PARTIAL=()
 }
 
-ALL="bulk-loss-v4 ack-loss-v4 heavy-loss-v4 bulk-loss-v6 parallel-v4 short-conns udp-v4"
+# A sysctl in both namespaces (put back by the caller).
+knob() {  # name value
+    ip netns exec "$NS_S" sysctl -qw "$1=$2"
+    ip netns exec "$NS_R" sysctl -qw "$1=$2"
+}
+cap_nosack_heavy_v4() {
+    # Like heavy-loss-v4 with SACK off on both hosts: NewReno recovery,
+    # where a lost retransmission only the timer can send again.
+    knob net.ipv4.tcp_sack 0
+    run_iperf nosack-heavy-v4 3 "$IP4_R" 10 10 "$retrans_sum >= 20" -n 512K -b 2M -l 1448
+    knob net.ipv4.tcp_sack 1
+}
+
+ALL="bulk-loss-v4 ack-loss-v4 heavy-loss-v4 bulk-loss-v6 parallel-v4 short-conns udp-v4 nosack-heavy-v4"
 WANT=${*:-$ALL}
 for c in $WANT; do
     case " $ALL " in *" $c "*) ;; *) die "unknown capture '$c' (known: $ALL)" ;; esac

@@ -382,13 +382,18 @@ seg_append(struct tcp_dir *D, uint32_t seq, uint32_t end, uint64_t ts)
 	r->timeout_resent = 0;
 }
 
-/* Mark [seq, end) resent at ts; returns when it was last sent before (0). */
+/*
+ * Mark [seq, end) resent at ts; returns when it was last sent before (0),
+ * and in *again whether some of it had been resent already.
+ */
 static uint64_t
-seg_mark_resent(struct tcp_dir *D, uint32_t seq, uint32_t end, uint64_t ts)
+seg_mark_resent(struct tcp_dir *D, uint32_t seq, uint32_t end, uint64_t ts,
+    bool *again)
 {
 	uint64_t prev = 0;
 	uint32_t i;
 
+	*again = false;
 	for (i = 0; i < D->seg_count; i++) {
 		struct tcp_seg_rec *r = seg_at(D, i);
 
@@ -398,6 +403,7 @@ seg_mark_resent(struct tcp_dir *D, uint32_t seq, uint32_t end, uint64_t ts)
 			continue;
 		if (prev == 0 || r->last_ts > prev)
 			prev = r->last_ts;
+		*again |= r->retransmitted != 0;
 		r->retransmitted = 1;
 		r->last_ts = ts;
 	}
@@ -592,11 +598,13 @@ rtx_record(struct tcp_dir *D, uint32_t seq, uint32_t end, enum tcp_rtx_cause cau
 
 /*
  * Why a segment was sent again.  since_prev is the time since this data was
- * last sent (0 when the capture never saw it).
+ * last sent (0 when the capture never saw it); timer_only says nothing but
+ * the retransmission timer can have sent it this time.
  */
 static enum tcp_rtx_cause
 rtx_cause(struct tcp_dir *D, const struct tcp_config *cfg,
-    const struct packet *pkt, uint32_t seq, uint32_t end, uint64_t since_prev)
+    const struct packet *pkt, uint32_t seq, uint32_t end, uint64_t since_prev,
+    bool timer_only)
 {
 	uint64_t ts = pkt->ts_ns, guess = rto_guess(D, cfg);
 	uint64_t since_ack = D->last_ack_ts ? time_since(D->last_ack_ts, ts) :
@@ -620,9 +628,14 @@ rtx_cause(struct tcp_dir *D, const struct tcp_config *cfg,
 		return RTX_RTO;
 	}
 	if (D->recovery == 1 + RTX_FAST) {
-		if (seq == D->snd_una && since_ack >= guess / 2 &&
-		    since_prev >= guess / 2)
-			goto timeout_start;	/* recovery stalled: timed out */
+		/*
+		 * Recovery stalled, timed out: no ACK for a while, or the head
+		 * sent again although only a timer can send it again (see
+		 * the caller), both long after its last sending.
+		 */
+		if (seq == D->snd_una && since_prev >= guess / 2 &&
+		    (since_ack >= guess / 2 || timer_only))
+			goto timeout_start;
 		return RTX_FAST;
 	}
 	evidence = (D->dup_ack_run >= 1 && seq == D->snd_una) ||
@@ -903,13 +916,19 @@ tcp_data(struct tcp_conn *c, const struct tcp_config *cfg,
 			v->seg_class = SEG_OUT_OF_ORDER;
 		} else {
 			enum tcp_rtx_cause cause;
+			bool again;
 
-			prev = seg_mark_resent(D, seq, end, ts);
+			prev = seg_mark_resent(D, seq, end, ts, &again);
 			if (prev == 0 && unseen > 0)
 				prev = hole.ts;
 			v->since_original_ns = prev ? time_since(prev, ts) : 0;
+			/*
+			 * Without SACK a lost retransmission shows in no ACK
+			 * (duplicate ACKs go on as new data arrives): only the
+			 * retransmission timer sends it once more.
+			 */
 			cause = rtx_cause(D, cfg, pkt, seq, end,
-			    v->since_original_ns);
+			    v->since_original_ns, again && !tcp_conn_sack_ok(c));
 			if (cause == RTX_RTO)
 				seg_mark_timeout(D, seq, end);
 			count_rtx(c, D, d, cause, seq, end, paylen, v);
