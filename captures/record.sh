@@ -381,8 +381,28 @@ cap_nosack_heavy_v4() {
     run_iperf nosack-heavy-v4 3 "$IP4_R" 10 10 "$retrans_sum >= 20" -n 512K -b 2M -l 1448
     knob net.ipv4.tcp_sack 1
 }
+cap_notlp_heavy_v4() {
+    # Tail-loss probes off: losses at the tail wait for the RTO.
+    knob net.ipv4.tcp_early_retrans 0
+    run_iperf notlp-heavy-v4 3 "$IP4_R" 10 10 "$retrans_sum >= 20" -n 512K -b 2M -l 1448
+    knob net.ipv4.tcp_early_retrans 3
+}
+cap_nofrto_heavy_v4() {
+    # F-RTO off: after a timeout everything outstanding is resent.
+    knob net.ipv4.tcp_frto 0
+    run_iperf nofrto-heavy-v4 3 "$IP4_R" 10 10 "$retrans_sum >= 20" -n 512K -b 2M -l 1448
+    knob net.ipv4.tcp_frto 2
+}
+cap_bbr_heavy_v4() {
+    # BBR instead of CUBIC; a network namespace may use only what the
+    # host allows (net.ipv4.tcp_allowed_congestion_control, set here).
+    sysctl -qw net.ipv4.tcp_allowed_congestion_control="reno cubic bbr"
+    knob net.ipv4.tcp_congestion_control bbr
+    run_iperf bbr-heavy-v4 3 "$IP4_R" 10 10 "$retrans_sum >= 20" -n 512K -b 2M -l 1448
+    knob net.ipv4.tcp_congestion_control cubic
+}
 
-ALL="bulk-loss-v4 ack-loss-v4 heavy-loss-v4 bulk-loss-v6 parallel-v4 short-conns udp-v4 nosack-heavy-v4"
+ALL="bulk-loss-v4 ack-loss-v4 heavy-loss-v4 bulk-loss-v6 parallel-v4 short-conns udp-v4 nosack-heavy-v4 notlp-heavy-v4 nofrto-heavy-v4 bbr-heavy-v4"
 WANT=${*:-$ALL}
 for c in $WANT; do
     case " $ALL " in *" $c "*) ;; *) die "unknown capture '$c' (known: $ALL)" ;; esac
