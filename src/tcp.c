@@ -925,10 +925,13 @@ tcp_data(struct tcp_conn *c, const struct tcp_config *cfg,
 			/*
 			 * Without SACK a lost retransmission shows in no ACK
 			 * (duplicate ACKs go on as new data arrives): only the
-			 * retransmission timer sends it once more.
+			 * retransmission timer sends it once more.  SACK is
+			 * in use if the handshake agreed to it or, when the
+			 * capture missed the handshake, if the peer sends it.
 			 */
 			cause = rtx_cause(D, cfg, pkt, seq, end,
-			    v->since_original_ns, again && !tcp_conn_sack_ok(c));
+			    v->since_original_ns, again &&
+			    !tcp_conn_sack_ok(c) && !D->sack_seen);
 			if (cause == RTX_RTO)
 				seg_mark_timeout(D, seq, end);
 			count_rtx(c, D, d, cause, seq, end, paylen, v);
@@ -1072,6 +1075,7 @@ sack_update(struct tcp_dir *D, const struct packet *pkt, uint32_t ack,
 	uint32_t sacked = 0, cover_end = ack;
 	int i, j, n = 0;
 
+	D->sack_seen = 1;
 	for (i = 0; i < o->sack_blocks; i++) {
 		uint32_t l = o->sack[i].left, r = o->sack[i].right;
 

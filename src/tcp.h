@@ -179,6 +179,7 @@ struct tcp_dir {
 	uint8_t		in_zero_window;
 	uint8_t		recovery;	/* 0, or 1 + enum tcp_rtx_cause */
 	uint8_t		sack_high_valid;
+	uint8_t		sack_seen;	/* the peer has sent SACK blocks */
 	uint32_t	snd_una;	/* highest cumulative ACK seen */
 	uint32_t	sack_high;	/* highest SACKed edge above snd_una */
 	uint32_t	sacked_bytes;	/* SACKed above snd_una, last ACK */

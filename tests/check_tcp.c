@@ -497,52 +497,63 @@ END_TEST
  * in those ACKs can tell the sender its retransmission was lost: only the
  * retransmission timer sends it again (a timeout, as the kernel counts
  * it).  With SACK, RACK can find it lost from the SACKs: fast recovery.
+ * When the capture missed the handshake, SACK blocks from the peer tell
+ * that SACK is in use.
  */
 static enum tcp_rtx_cause
-resend_lost_fast_retransmission(bool sack)
+resend_lost_fast_retransmission(bool sack, bool handshake)
 {
 	struct conn k;
 	struct tcp_options o;
 	struct tcp_verdict *v;
 	enum tcp_rtx_cause cause;
-	uint32_t next = CISN + 401;
+	uint32_t next = CISN + 501;
 	int i;
 
 	conn_init(&k);
 	memset(&o, 0, sizeof o);
-	o.sack_permitted = sack;
-	seg_full(&k, DIR_C2S, 0, TH_SYN, CISN, 0, 0, WIN, &o, 0);
-	seg_full(&k, DIR_S2C, MS(30), TH_SYN | TH_ACK, SISN, CISN + 1, 0, WIN,
-	    &o, 0);
-	cli(&k, MS(100), TH_ACK, CISN + 1, SISN + 1, 0);
-	ck_assert(tcp_conn_sack_ok(k.c) == sack);
+	if (handshake) {
+		o.sack_permitted = sack;
+		seg_full(&k, DIR_C2S, 0, TH_SYN, CISN, 0, 0, WIN, &o, 0);
+		seg_full(&k, DIR_S2C, MS(30), TH_SYN | TH_ACK, SISN, CISN + 1,
+		    0, WIN, &o, 0);
+		cli(&k, MS(100), TH_ACK, CISN + 1, SISN + 1, 0);
+		ck_assert(tcp_conn_sack_ok(k.c) == sack);
+	}
+	/* One segment acknowledged (an RTT sample), then four, the first lost. */
+	cli(&k, MS(150), TH_ACK, CISN + 1, SISN + 1, 100);
+	srv(&k, MS(180), TH_ACK, SISN + 1, CISN + 101, 0);
 	for (i = 0; i < 4; i++)
-		cli(&k, MS(200 + i), TH_ACK, CISN + 1 + 100 * (uint32_t)i,
+		cli(&k, MS(200 + i), TH_ACK, CISN + 101 + 100 * (uint32_t)i,
 		    SISN + 1, 100);
-	for (i = 0; i < 3; i++)
-		srv(&k, MS(230 + i), TH_ACK, SISN + 1, CISN + 1, 0);
-	v = cli(&k, MS(233), TH_ACK, CISN + 1, SISN + 1, 100);
-	ck_assert_uint_eq(v->cause, RTX_FAST);
 	memset(&o, 0, sizeof o);
-	for (i = 0; i < 20; i++, next += 100) {
-		cli(&k, MS(240 + 10 * i), TH_ACK, next, SISN + 1, 100);
+	for (i = 0; i < 3; i++) {
 		if (sack) {
 			o.sack_blocks = 1;
-			o.sack[0].left = CISN + 101;
-			o.sack[0].right = next + 100;
+			o.sack[0].left = CISN + 201;
+			o.sack[0].right = CISN + 301 + 100 * (uint32_t)i;
 		}
-		seg_full(&k, DIR_S2C, MS(241 + 10 * i), TH_ACK, SISN + 1,
-		    CISN + 1, 0, WIN, &o, 0);
+		seg_full(&k, DIR_S2C, MS(230 + i), TH_ACK, SISN + 1, CISN + 101,
+		    0, WIN, &o, 0);
 	}
-	v = cli(&k, MS(453), TH_ACK, CISN + 1, SISN + 1, 100);
+	v = cli(&k, MS(233), TH_ACK, CISN + 101, SISN + 1, 100);
+	ck_assert_uint_eq(v->cause, RTX_FAST);
+	for (i = 0; i < 20; i++, next += 100) {
+		cli(&k, MS(240 + 10 * i), TH_ACK, next, SISN + 1, 100);
+		if (sack)
+			o.sack[0].right = next + 100;
+		seg_full(&k, DIR_S2C, MS(241 + 10 * i), TH_ACK, SISN + 1,
+		    CISN + 101, 0, WIN, &o, 0);
+	}
+	v = cli(&k, MS(453), TH_ACK, CISN + 101, SISN + 1, 100);
 	ck_assert_uint_eq(v->seg_class, SEG_RETRANSMISSION);
 	ck_assert_uint_eq(v->since_original_ns, MS(220));
 	cause = (enum tcp_rtx_cause)v->cause;
 	ck_assert_uint_eq(C2S(&k)->c.rto_timeouts, cause == RTX_RTO);
 	/* What follows the timeout is its go-back-N. */
-	srv(&k, MS(460), TH_ACK, SISN + 1, CISN + 101, 0);
-	v = cli(&k, MS(461), TH_ACK, CISN + 101, SISN + 1, 100);
-	ck_assert_uint_eq(v->cause, sack ? RTX_FAST : RTX_RTO);
+	srv(&k, MS(460), TH_ACK, SISN + 1, CISN + 201, 0);
+	v = cli(&k, MS(461), TH_ACK, CISN + 201, SISN + 1, 100);
+	ck_assert_uint_eq(v->cause, cause == RTX_RTO ? RTX_RTO : RTX_FAST);
 	ck_assert_uint_eq(C2S(&k)->c.rto_timeouts, cause == RTX_RTO);
 	conn_free(&k);
 	return cause;
@@ -550,8 +561,14 @@ resend_lost_fast_retransmission(bool sack)
 
 START_TEST(test_lost_fast_retransmission)
 {
-	ck_assert_uint_eq(resend_lost_fast_retransmission(false), RTX_RTO);
-	ck_assert_uint_eq(resend_lost_fast_retransmission(true), RTX_FAST);
+	ck_assert_uint_eq(resend_lost_fast_retransmission(false, true),
+	    RTX_RTO);
+	ck_assert_uint_eq(resend_lost_fast_retransmission(true, true),
+	    RTX_FAST);
+	ck_assert_uint_eq(resend_lost_fast_retransmission(false, false),
+	    RTX_RTO);
+	ck_assert_uint_eq(resend_lost_fast_retransmission(true, false),
+	    RTX_FAST);
 }
 END_TEST
 
