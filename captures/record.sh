@@ -381,6 +381,12 @@ cap_nosack_heavy_v4() {
     run_iperf nosack-heavy-v4 3 "$IP4_R" 10 10 "$retrans_sum >= 20" -n 512K -b 2M -l 1448
     knob net.ipv4.tcp_sack 1
 }
+cap_nosack_paced_v6() {
+    # SACK off over IPv6, paced: timeouts during a timeout's go-back-N.
+    knob net.ipv4.tcp_sack 0
+    run_iperf nosack-paced-v6 3 "$IP6_R" 8 8 "$retrans_sum > 0" -n 1M -b 4M -l 1400
+    knob net.ipv4.tcp_sack 1
+}
 cap_notlp_heavy_v4() {
     # Tail-loss probes off: losses at the tail wait for the RTO.
     knob net.ipv4.tcp_early_retrans 0
@@ -402,7 +408,7 @@ cap_bbr_heavy_v4() {
     knob net.ipv4.tcp_congestion_control cubic
 }
 
-ALL="bulk-loss-v4 ack-loss-v4 heavy-loss-v4 bulk-loss-v6 parallel-v4 short-conns udp-v4 nosack-heavy-v4 notlp-heavy-v4 nofrto-heavy-v4 bbr-heavy-v4"
+ALL="bulk-loss-v4 ack-loss-v4 heavy-loss-v4 bulk-loss-v6 parallel-v4 short-conns udp-v4 nosack-heavy-v4 nosack-paced-v6 notlp-heavy-v4 nofrto-heavy-v4 bbr-heavy-v4"
 WANT=${*:-$ALL}
 for c in $WANT; do
     case " $ALL " in *" $c "*) ;; *) die "unknown capture '$c' (known: $ALL)" ;; esac

@@ -625,6 +625,15 @@ rtx_cause(struct tcp_dir *D, const struct tcp_config *cfg,
 				D->c.max_backoff = D->backoff;
 			goto timeout;
 		}
+		/*
+		 * A later head, after some progress, sent again long after its
+		 * last sending and after a silence of the ACKs: the timer fired
+		 * once more, a new timeout (the ACKs that made the progress
+		 * reset the backoff).
+		 */
+		if (seq == D->snd_una && since_prev >= guess / 2 &&
+		    since_ack >= guess / 2)
+			goto timeout_start;
 		return RTX_RTO;
 	}
 	if (D->recovery == 1 + RTX_FAST) {

@@ -280,6 +280,43 @@ START_TEST(test_rto)
 }
 END_TEST
 
+/*
+ * In a timeout's go-back-N, ACKs make progress, then stop; the new head
+ * goes out again after the timer's silence: a timeout of its own, with
+ * the backoff started again.  Sent again as soon as an ACK arrives, it
+ * would be the go-back-N going on.
+ */
+START_TEST(test_rto_again_after_progress)
+{
+	struct conn k;
+	struct tcp_verdict *v;
+	int i;
+
+	conn_init(&k);
+	handshake(&k);
+	for (i = 0; i < 4; i++)
+		cli(&k, MS(200 + i), TH_ACK, CISN + 1 + 100 * (uint32_t)i,
+		    SISN + 1, 100);
+	v = cli(&k, MS(1500), TH_ACK, CISN + 1, SISN + 1, 100);
+	ck_assert_uint_eq(v->cause, RTX_RTO);
+	ck_assert_uint_eq(C2S(&k)->c.rto_timeouts, 1);
+	/* Progress: the ACK takes the head; the next goes out at once. */
+	srv(&k, MS(1530), TH_ACK, SISN + 1, CISN + 101, 0);
+	v = cli(&k, MS(1531), TH_ACK, CISN + 101, SISN + 1, 100);
+	ck_assert_uint_eq(v->cause, RTX_RTO);
+	ck_assert_uint_eq(C2S(&k)->c.rto_timeouts, 1);
+	srv(&k, MS(1561), TH_ACK, SISN + 1, CISN + 201, 0);
+	/* Lost again: the timer fires 300 ms later. */
+	v = cli(&k, MS(1861), TH_ACK, CISN + 201, SISN + 1, 100);
+	ck_assert_uint_eq(v->cause, RTX_RTO);
+	ck_assert_uint_eq(C2S(&k)->c.rto_timeouts, 2);
+	ck_assert_uint_eq(C2S(&k)->c.max_backoff, 0);
+	ck_assert_uint_eq(C2S(&k)->c.observed_rto_max_ns, MS(1659));
+	ck_assert_uint_eq(C2S(&k)->c.observed_rto_min_ns, MS(1300));
+	conn_free(&k);
+}
+END_TEST
+
 START_TEST(test_fast_retransmit)
 {
 	struct conn k;
@@ -1362,6 +1399,7 @@ tcp_suite(void)
 	tcase_add_test(tc, test_syn_retransmission);
 	tcase_add_test(tc, test_new_data_in_order);
 	tcase_add_test(tc, test_rto);
+	tcase_add_test(tc, test_rto_again_after_progress);
 	tcase_add_test(tc, test_fast_retransmit);
 	tcase_add_test(tc, test_sack_evidence);
 	tcase_add_test(tc, test_spurious);

@@ -32,7 +32,7 @@
 static const char *const truth_captures[] = {
 	"bulk-loss-v4", "ack-loss-v4", "heavy-loss-v4", "bulk-loss-v6",
 	"parallel-v4", "short-conns", "udp-v4", "nosack-heavy-v4",
-	"notlp-heavy-v4", "nofrto-heavy-v4", "bbr-heavy-v4"
+	"nosack-paced-v6", "notlp-heavy-v4", "nofrto-heavy-v4", "bbr-heavy-v4"
 };
 
 static char *
