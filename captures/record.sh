@@ -369,43 +369,42 @@ EOF
     PARTIAL=()
 }
 
-# A sysctl in both namespaces (put back by the caller).
-knob() {  # name value
-    ip netns exec "$NS_S" sysctl -qw "$1=$2"
-    ip netns exec "$NS_R" sysctl -qw "$1=$2"
+# with_knob NAME VALUE DEFAULT CMD...: CMD with a sysctl set to VALUE in
+# both namespaces, then set back to DEFAULT.
+with_knob() {
+    local name=$1 value=$2 default=$3 ns
+    shift 3
+    for ns in "$NS_S" "$NS_R"; do ip netns exec "$ns" sysctl -qw "$name=$value"; done
+    "$@"
+    for ns in "$NS_S" "$NS_R"; do ip netns exec "$ns" sysctl -qw "$name=$default"; done
+}
+# Paced writes of one segment each, as heavy-loss-v4, at 10% + 10% loss.
+paced_heavy_v4() {  # name
+    run_iperf "$1" 3 "$IP4_R" 10 10 "$retrans_sum >= 20" -n 512K -b 2M -l 1448
 }
 cap_nosack_heavy_v4() {
-    # Like heavy-loss-v4 with SACK off on both hosts: NewReno recovery,
-    # where a lost retransmission only the timer can send again.
-    knob net.ipv4.tcp_sack 0
-    run_iperf nosack-heavy-v4 3 "$IP4_R" 10 10 "$retrans_sum >= 20" -n 512K -b 2M -l 1448
-    knob net.ipv4.tcp_sack 1
+    # SACK off on both hosts: NewReno recovery, where a lost
+    # retransmission only the timer can send again.
+    with_knob net.ipv4.tcp_sack 0 1 paced_heavy_v4 nosack-heavy-v4
 }
 cap_nosack_paced_v6() {
     # SACK off over IPv6, paced: timeouts during a timeout's go-back-N.
-    knob net.ipv4.tcp_sack 0
-    run_iperf nosack-paced-v6 3 "$IP6_R" 8 8 "$retrans_sum > 0" -n 1M -b 4M -l 1400
-    knob net.ipv4.tcp_sack 1
+    with_knob net.ipv4.tcp_sack 0 1 \
+        run_iperf nosack-paced-v6 3 "$IP6_R" 8 8 "$retrans_sum > 0" -n 1M -b 4M -l 1400
 }
 cap_notlp_heavy_v4() {
     # Tail-loss probes off: losses at the tail wait for the RTO.
-    knob net.ipv4.tcp_early_retrans 0
-    run_iperf notlp-heavy-v4 3 "$IP4_R" 10 10 "$retrans_sum >= 20" -n 512K -b 2M -l 1448
-    knob net.ipv4.tcp_early_retrans 3
+    with_knob net.ipv4.tcp_early_retrans 0 3 paced_heavy_v4 notlp-heavy-v4
 }
 cap_nofrto_heavy_v4() {
     # F-RTO off: after a timeout everything outstanding is resent.
-    knob net.ipv4.tcp_frto 0
-    run_iperf nofrto-heavy-v4 3 "$IP4_R" 10 10 "$retrans_sum >= 20" -n 512K -b 2M -l 1448
-    knob net.ipv4.tcp_frto 2
+    with_knob net.ipv4.tcp_frto 0 2 paced_heavy_v4 nofrto-heavy-v4
 }
 cap_bbr_heavy_v4() {
     # BBR instead of CUBIC; a network namespace may use only what the
     # host allows (net.ipv4.tcp_allowed_congestion_control, set here).
     sysctl -qw net.ipv4.tcp_allowed_congestion_control="reno cubic bbr"
-    knob net.ipv4.tcp_congestion_control bbr
-    run_iperf bbr-heavy-v4 3 "$IP4_R" 10 10 "$retrans_sum >= 20" -n 512K -b 2M -l 1448
-    knob net.ipv4.tcp_congestion_control cubic
+    with_knob net.ipv4.tcp_congestion_control bbr cubic paced_heavy_v4 bbr-heavy-v4
 }
 
 ALL="bulk-loss-v4 ack-loss-v4 heavy-loss-v4 bulk-loss-v6 parallel-v4 short-conns udp-v4 nosack-heavy-v4 nosack-paced-v6 notlp-heavy-v4 nofrto-heavy-v4 bbr-heavy-v4"
