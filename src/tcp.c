@@ -22,6 +22,8 @@
 
 /* No retransmission timer fires sooner than this on any stack we know. */
 #define RTO_FLOOR_NS	(200 * NS_PER_MS)
+/* A probe's wait with one segment in flight, beyond two SRTTs. */
+#define TLP_ALONE_EXTRA_NS	(210 * NS_PER_MS)
 
 /* Two copies of one packet closer than this with no IP ID to compare. */
 #define DUP_WINDOW_NS	(2 * NS_PER_MS)
@@ -598,20 +600,25 @@ rtx_record(struct tcp_dir *D, uint32_t seq, uint32_t end, enum tcp_rtx_cause cau
 
 /*
  * Why a segment was sent again.  since_prev is the time since this data was
- * last sent (0 when the capture never saw it); timer_only says nothing but
- * the retransmission timer can have sent it this time.
+ * last sent (0 when the capture never saw it); again says it had been sent
+ * again before, sack that the connection uses SACK.
  */
 static enum tcp_rtx_cause
 rtx_cause(struct tcp_dir *D, const struct tcp_config *cfg,
     const struct packet *pkt, uint32_t seq, uint32_t end, uint64_t since_prev,
-    bool timer_only)
+    bool again, bool sack)
 {
 	uint64_t ts = pkt->ts_ns, guess = rto_guess(D, cfg);
 	uint64_t since_ack = D->last_ack_ts ? time_since(D->last_ack_ts, ts) :
 	    UINT64_MAX;
 	uint64_t since_send = D->last_send_ts ? time_since(D->last_send_ts, ts) :
 	    UINT64_MAX;
-	bool evidence, tail, quick;
+	bool evidence, tail, quick, alone;
+	/*
+	 * Without SACK a lost retransmission shows in no ACK (duplicate ACKs
+	 * go on as new data arrives): only the timer sends it once more.
+	 */
+	bool timer_only = again && !sack;
 
 	if (D->ack_init && seq_leq(end, D->snd_una))
 		return RTX_SPURIOUS;
@@ -656,8 +663,19 @@ rtx_cause(struct tcp_dir *D, const struct tcp_config *cfg,
 	 * tail resent sooner than half an SRTT was found lost by an ACK.
 	 */
 	quick = D->rto.have_sample && since_send < D->rto.srtt_ns / 2;
+	/*
+	 * With one segment in flight the probe timeout waits for a delayed
+	 * ACK too (Linux: two SRTTs and 200 ms, or the RTO if sooner), so the
+	 * probe resends the head about when an RTO would: on a SACK
+	 * connection, the first resend of its only segment in flight (never
+	 * a SYN) within that time, and 10 ms for the timer's ticks, is the
+	 * probe.
+	 */
+	alone = seq == D->snd_una && tail && sack && !again &&
+	    !(pkt->tcp_flags & TH_SYN) && D->rto.have_sample &&
+	    since_send <= 2 * D->rto.srtt_ns + TLP_ALONE_EXTRA_NS;
 	if (tail && !evidence && !quick &&
-	    (seq != D->snd_una || since_send < guess / 2))
+	    (seq != D->snd_una || since_send < guess / 2 || alone))
 		return RTX_PROBE;
 	/*
 	 * With ACKs arriving, fast recovery: on duplicate-ACK or SACK
@@ -932,15 +950,13 @@ tcp_data(struct tcp_conn *c, const struct tcp_config *cfg,
 				prev = hole.ts;
 			v->since_original_ns = prev ? time_since(prev, ts) : 0;
 			/*
-			 * Without SACK a lost retransmission shows in no ACK
-			 * (duplicate ACKs go on as new data arrives): only the
-			 * retransmission timer sends it once more.  SACK is
-			 * in use if the handshake agreed to it or, when the
-			 * capture missed the handshake, if the peer sends it.
+			 * SACK is in use if the handshake agreed to it or,
+			 * when the capture missed the handshake, if the peer
+			 * sends it.
 			 */
 			cause = rtx_cause(D, cfg, pkt, seq, end,
-			    v->since_original_ns, again &&
-			    !tcp_conn_sack_ok(c) && !D->sack_seen);
+			    v->since_original_ns, again,
+			    tcp_conn_sack_ok(c) || D->sack_seen);
 			if (cause == RTX_RTO)
 				seg_mark_timeout(D, seq, end);
 			count_rtx(c, D, d, cause, seq, end, paylen, v);

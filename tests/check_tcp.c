@@ -98,6 +98,16 @@ handshake(struct conn *k)
 #define C2S(k)	(&(k)->c->dir[DIR_C2S])
 #define S2C(k)	(&(k)->c->dir[DIR_S2C])
 
+/* Four 100-byte segments from the client, 1 ms apart from 200 ms on. */
+static void
+four_segments(struct conn *k)
+{
+	uint32_t i;
+
+	for (i = 0; i < 4; i++)
+		cli(k, MS(200 + i), TH_ACK, CISN + 1 + 100 * i, SISN + 1, 100);
+}
+
 START_TEST(test_handshake)
 {
 	struct conn k;
@@ -290,13 +300,10 @@ START_TEST(test_rto_again_after_progress)
 {
 	struct conn k;
 	struct tcp_verdict *v;
-	int i;
 
 	conn_init(&k);
 	handshake(&k);
-	for (i = 0; i < 4; i++)
-		cli(&k, MS(200 + i), TH_ACK, CISN + 1 + 100 * (uint32_t)i,
-		    SISN + 1, 100);
+	four_segments(&k);
 	v = cli(&k, MS(1500), TH_ACK, CISN + 1, SISN + 1, 100);
 	ck_assert_uint_eq(v->cause, RTX_RTO);
 	ck_assert_uint_eq(C2S(&k)->c.rto_timeouts, 1);
@@ -325,9 +332,7 @@ START_TEST(test_fast_retransmit)
 
 	conn_init(&k);
 	handshake(&k);
-	for (i = 0; i < 4; i++)
-		cli(&k, MS(200 + i), TH_ACK, CISN + 1 + 100 * (uint32_t)i,
-		    SISN + 1, 100);
+	four_segments(&k);
 	/* The first segment is lost: three duplicate ACKs. */
 	for (i = 0; i < 3; i++) {
 		v = srv(&k, MS(230 + i), TH_ACK, SISN + 1, CISN + 1, 0);
@@ -358,13 +363,10 @@ START_TEST(test_sack_evidence)
 	struct conn k;
 	struct tcp_verdict *v;
 	struct tcp_options o;
-	int i;
 
 	conn_init(&k);
 	handshake(&k);
-	for (i = 0; i < 4; i++)
-		cli(&k, MS(200 + i), TH_ACK, CISN + 1 + 100 * (uint32_t)i,
-		    SISN + 1, 100);
+	four_segments(&k);
 	/* Segment 2 lost: ACK of segment 1 with 3 and 4 SACKed. */
 	memset(&o, 0, sizeof o);
 	o.sack_blocks = 1;
@@ -447,13 +449,10 @@ START_TEST(test_dsack_in_second_block)
 {
 	struct conn k;
 	struct tcp_options o;
-	int i;
 
 	conn_init(&k);
 	handshake(&k);
-	for (i = 0; i < 4; i++)
-		cli(&k, MS(200 + i), TH_ACK, CISN + 1 + 100 * (uint32_t)i,
-		    SISN + 1, 100);
+	four_segments(&k);
 	/* Segment 3 resent although SACKed: fast, on SACK evidence. */
 	memset(&o, 0, sizeof o);
 	o.sack_blocks = 1;
@@ -499,6 +498,60 @@ START_TEST(test_tail_loss_probe)
 	ck_assert_uint_eq(C2S(&k)->c.retransmissions[RTX_PROBE], 1);
 	ck_assert_uint_eq(C2S(&k)->c.rto_timeouts, 0);
 	conn_free(&k);
+}
+END_TEST
+
+/*
+ * One segment in flight and lost.  Linux's probe timeout then waits two
+ * SRTTs and 200 ms (for a delayed ACK), or the RTO if sooner, and the
+ * probe resends that segment: on a SACK connection its first resend within
+ * that time is the probe.  Without SACK there is no probe; a second resend,
+ * or one much later, is the timer's; a SYN is never probed.
+ */
+static struct tcp_verdict
+resend_lone_segment(bool sack, uint64_t first, uint64_t second)
+{
+	struct conn k;
+	struct tcp_options o;
+	struct tcp_verdict *v, out;
+
+	conn_init(&k);
+	memset(&o, 0, sizeof o);
+	o.sack_permitted = sack;
+	seg_full(&k, DIR_C2S, 0, TH_SYN, CISN, 0, 0, WIN, &o, 0);
+	seg_full(&k, DIR_S2C, MS(30), TH_SYN | TH_ACK, SISN, CISN + 1, 0, WIN,
+	    &o, 0);
+	cli(&k, MS(60), TH_ACK, CISN + 1, SISN + 1, 0);
+	cli(&k, MS(100), TH_ACK, CISN + 1, SISN + 1, 100);
+	srv(&k, MS(130), TH_ACK, SISN + 1, CISN + 101, 0);
+	cli(&k, MS(200), TH_ACK | TH_FIN, CISN + 101, SISN + 1, 0);
+	v = cli(&k, MS(200) + first, TH_ACK | TH_FIN, CISN + 101, SISN + 1, 0);
+	ck_assert_uint_eq(v->seg_class, SEG_RETRANSMISSION);
+	out = *v;
+	if (second) {
+		v = cli(&k, MS(200) + second, TH_ACK | TH_FIN, CISN + 101,
+		    SISN + 1, 0);
+		ck_assert_uint_eq(v->cause, RTX_RTO);
+		ck_assert_uint_eq(C2S(&k)->c.rto_timeouts,
+		    out.cause == RTX_RTO ? 2 : 1);
+	}
+	conn_free(&k);
+	return out;
+}
+
+START_TEST(test_lone_segment_probe)
+{
+	/* SRTT 30 ms: the probe comes within 2 x 30 + 210 ms. */
+	ck_assert_uint_eq(resend_lone_segment(true, MS(205), 0).cause,
+	    RTX_PROBE);
+	ck_assert_uint_eq(resend_lone_segment(true, MS(205), MS(620)).cause,
+	    RTX_PROBE);
+	ck_assert_uint_eq(resend_lone_segment(false, MS(205), 0).cause,
+	    RTX_RTO);
+	ck_assert_uint_eq(resend_lone_segment(true, MS(900), 0).cause,
+	    RTX_RTO);
+	ck_assert_uint_eq(resend_lone_segment(true, MS(900), MS(2700)).cause,
+	    RTX_RTO);
 }
 END_TEST
 
@@ -1410,6 +1463,7 @@ tcp_suite(void)
 	tcase_add_test(tc, test_hole_filled_late);
 	tcase_add_test(tc, test_reordering_by_ip_id);
 	tcase_add_test(tc, test_quick_tail_resend_is_fast);
+	tcase_add_test(tc, test_lone_segment_probe);
 	tcase_add_test(tc, test_lost_fast_retransmission);
 	tcase_add_test(tc, test_ip_id_reused_by_resends);
 	tcase_add_test(tc, test_network_duplicate);
