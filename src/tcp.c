@@ -614,6 +614,9 @@ rtx_cause(struct tcp_dir *D, const struct tcp_config *cfg,
 	uint64_t since_send = D->last_send_ts ? time_since(D->last_send_ts, ts) :
 	    UINT64_MAX;
 	bool evidence, tail, quick, alone;
+	/* The head, long after its last sending; and no ACK for as long. */
+	bool head_late = seq == D->snd_una && since_prev >= guess / 2;
+	bool acks_silent = since_ack >= guess / 2;
 	/*
 	 * Without SACK a lost retransmission shows in no ACK (duplicate ACKs
 	 * go on as new data arrives): only the timer sends it once more.
@@ -638,8 +641,7 @@ rtx_cause(struct tcp_dir *D, const struct tcp_config *cfg,
 		 * once more, a new timeout (the ACKs that made the progress
 		 * reset the backoff).
 		 */
-		if (seq == D->snd_una && since_prev >= guess / 2 &&
-		    since_ack >= guess / 2)
+		if (head_late && acks_silent)
 			goto timeout_start;
 		return RTX_RTO;
 	}
@@ -649,8 +651,7 @@ rtx_cause(struct tcp_dir *D, const struct tcp_config *cfg,
 		 * sent again although only a timer can send it again (see
 		 * the caller), both long after its last sending.
 		 */
-		if (seq == D->snd_una && since_prev >= guess / 2 &&
-		    (since_ack >= guess / 2 || timer_only))
+		if (head_late && (acks_silent || timer_only))
 			goto timeout_start;
 		return RTX_FAST;
 	}
@@ -671,7 +672,7 @@ rtx_cause(struct tcp_dir *D, const struct tcp_config *cfg,
 	 * a SYN) within that time, and 10 ms for the timer's ticks, is the
 	 * probe.
 	 */
-	alone = seq == D->snd_una && tail && sack && !again &&
+	alone = seq == D->snd_una && sack && !again &&
 	    !(pkt->tcp_flags & TH_SYN) && D->rto.have_sample &&
 	    since_send <= 2 * D->rto.srtt_ns + TLP_ALONE_EXTRA_NS;
 	if (tail && !evidence && !quick &&
