@@ -171,6 +171,18 @@ raw_tuple_equal(const uint64_t a[5], const uint64_t b[5])
 	    (a[3] ^ b[3]) | (a[4] ^ b[4])) == 0;
 }
 
+/* The tuple w of a packet going the other way. */
+static void
+reverse_tuple(const uint64_t w[5], uint64_t rev[5])
+{
+	rev[0] = w[2];
+	rev[1] = w[3];
+	rev[2] = w[0];
+	rev[3] = w[1];
+	rev[4] = (w[4] & ~(uint64_t)0xffffffff) | (w[4] >> 16 & 0xffff) |
+	    (w[4] & 0xffff) << 16;
+}
+
 /* Remember f as the flow of the packet whose tuple is w, from side. */
 static void
 remember_last(struct flow_table *t, struct flow *f, const uint64_t w[5],
@@ -179,57 +191,45 @@ remember_last(struct flow_table *t, struct flow *f, const uint64_t w[5],
 	t->last = f;
 	t->last_side = side;
 	memcpy(t->last_fwd, w, sizeof t->last_fwd);
-	t->last_rev[0] = w[2];
-	t->last_rev[1] = w[3];
-	t->last_rev[2] = w[0];
-	t->last_rev[3] = w[1];
-	t->last_rev[4] = (w[4] & ~(uint64_t)0xffffffff) |
-	    (w[4] >> 16 & 0xffff) | (w[4] & 0xffff) << 16;
+	reverse_tuple(w, t->last_rev);
 }
 
 /*
- * Canonical key of pkt: the lower (address, port) endpoint is side 0, the
- * order being memcmp()'s over the address bytes.
- * Returns the side that sent pkt; *hash gets the key's hash.  Built in
- * registers and stored word by word, so nothing reads back a half-written
- * key (a stalled store-to-load forward cost more than the hash).
+ * Canonical key of the packet whose tuple is r (raw_tuple()): the lower
+ * (address, port) endpoint is side 0, the order being memcmp()'s over the
+ * address bytes.  Returns the side that sent the packet; *hash gets the
+ * key's hash, of its words as a tuple.  Built in registers and stored word
+ * by word, so nothing reads back a half-written key (a stalled
+ * store-to-load forward cost more than the hash).
  */
 static int
-flow_key_make(const struct flow_table *t, const struct packet *pkt,
+flow_key_make(const struct flow_table *t, const uint64_t r[5],
     struct flow_key *k, uint64_t *hash)
 {
-	uint64_t s[2], d[2], w[5];
-	uint64_t sp = pkt->sport, dp = pkt->dport, tail;
+	uint64_t rev[5];
+	const uint64_t *w = r;
 	int side;
 
-	addr_words(pkt->src, s);
-	addr_words(pkt->dst, d);
-	if (s[0] != d[0])
-		side = be_order(s[0]) > be_order(d[0]);
-	else if (s[1] != d[1])
-		side = be_order(s[1]) > be_order(d[1]);
+	if (r[0] != r[2])
+		side = be_order(r[0]) > be_order(r[2]);
+	else if (r[1] != r[3])
+		side = be_order(r[1]) > be_order(r[3]);
 	else
-		side = sp > dp;
-	/* port[0], port[1], proto, ip_version, two zero bytes. */
-	tail = (uint64_t)pkt->ip_proto << 32 | (uint64_t)pkt->ip_version << 40;
-	if (side == 0) {
-		w[0] = s[0], w[1] = s[1], w[2] = d[0], w[3] = d[1];
-		tail |= sp | dp << 16;
-	} else {
-		w[0] = d[0], w[1] = d[1], w[2] = s[0], w[3] = s[1];
-		tail |= dp | sp << 16;
+		side = (r[4] & 0xffff) > (r[4] >> 16 & 0xffff);
+	if (side) {
+		reverse_tuple(r, rev);
+		w = rev;
 	}
+	/* port[0], port[1], proto, ip_version, two zero bytes. */
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	w[4] = tail;
-	memcpy(k, w, sizeof w);
+	memcpy(k, w, 5 * sizeof w[0]);
 #else
 	memcpy(k, w, 4 * sizeof w[0]);
 	memset(&k->port[0], 0, 8);
-	k->port[0] = (uint16_t)(tail & 0xffff);
-	k->port[1] = (uint16_t)(tail >> 16 & 0xffff);
-	k->proto = pkt->ip_proto;
-	k->ip_version = pkt->ip_version;
-	memcpy(&w[4], &k->port[0], 8);
+	k->port[0] = (uint16_t)(w[4] & 0xffff);
+	k->port[1] = (uint16_t)(w[4] >> 16 & 0xffff);
+	k->proto = (uint8_t)(w[4] >> 32);
+	k->ip_version = (uint8_t)(w[4] >> 40);
 #endif
 	*hash = flow_key_hash_words(t, w);
 	return side;
@@ -283,7 +283,7 @@ flow_table_lookup(struct flow_table *t, const struct packet *pkt,
 		return f;
 	}
 search:
-	side = flow_key_make(t, pkt, &k, &h);
+	side = flow_key_make(t, w, &k, &h);
 	for (i = h & t->mask; (f = t->slots[i].flow) != NULL;
 	    i = (i + 1) & t->mask) {
 		if (t->slots[i].hash == h && flow_key_equal(&f->key, &k)) {
@@ -452,12 +452,14 @@ flow_table_create(struct flow_table *t, const struct packet *pkt,
     enum flow_dir *dir)
 {
 	struct flow *f = flow_alloc();
+	uint64_t w[5];
 	size_t i;
 	int side;
 
 	if (2 * (t->used + 1) > t->mask + 1)
 		flow_table_grow(t);
-	side = flow_key_make(t, pkt, &f->key, &f->hash);
+	raw_tuple(pkt, w);
+	side = flow_key_make(t, w, &f->key, &f->hash);
 	f->id = t->next_id++;
 	f->first_ts = f->last_ts = pkt->ts_ns;
 	flow_choose_client(f, pkt, side);
@@ -481,6 +483,7 @@ flow_table_create(struct flow_table *t, const struct packet *pkt,
 	f->timeout_class = pkt->kind == PK_UDP ? FTC_UDP : FTC_EMBRYONIC;
 	f->lru_ts = pkt->ts_ns;
 	lru_append(t, f);
+	remember_last(t, f, w, side);	/* its next packet is likely next */
 	return f;
 }
 
