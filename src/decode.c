@@ -686,6 +686,7 @@ static bool
 decode_plain(int dlt, const uint8_t *f, uint32_t cap, uint32_t wire,
     struct packet *pkt)
 {
+	uint32_t off;
 	uint16_t type;
 
 	switch (dlt) {
@@ -693,30 +694,37 @@ decode_plain(int dlt, const uint8_t *f, uint32_t cap, uint32_t wire,
 		if (cap < 18)
 			return false;
 		type = be16(f + 12);
-		if (type == ETHERTYPE_VLAN)	/* one 802.1Q tag */
-			return plain_ip_tcp(be16(f + 16), f + 18, cap - 18,
-			    wire - 18, pkt);
-		return plain_ip_tcp(type, f + 14, cap - 14, wire - 14, pkt);
+		off = 14;
+		if (type == ETHERTYPE_VLAN) {	/* one 802.1Q tag */
+			type = be16(f + 16);
+			off = 18;
+		}
+		break;
 	case DLT_LINUX_SLL:
 		if (cap < 16)
 			return false;
-		return plain_ip_tcp(be16(f + 14), f + 16, cap - 16, wire - 16,
-		    pkt);
+		type = be16(f + 14);
+		off = 16;
+		break;
 	case DLT_LINUX_SLL2:
 		if (cap < 20)
 			return false;
-		return plain_ip_tcp(be16(f), f + 20, cap - 20, wire - 20, pkt);
+		type = be16(f);
+		off = 20;
+		break;
 	case DLT_RAW:
 	case LINKTYPE_RAW:
 	case DLT_IPV4:
 	case DLT_IPV6:
 		if (cap < 1)
 			return false;
-		return plain_ip_tcp(f[0] >> 4 == 4 ? ETHERTYPE_IPV4 :
-		    ETHERTYPE_IPV6, f, cap, wire, pkt);
+		type = f[0] >> 4 == 4 ? ETHERTYPE_IPV4 : ETHERTYPE_IPV6;
+		off = 0;
+		break;
 	default:
 		return false;
 	}
+	return plain_ip_tcp(type, f + off, cap - off, wire - off, pkt);
 }
 
 enum pkt_kind
