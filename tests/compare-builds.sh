@@ -38,7 +38,7 @@ cat > "$tmp/optsets" <<'EOF'
 -l
 --events - --json
 --json --sort retransmissions --top 5
---json --assert retransmission_rate<0.01 --assert flows>=1 --assert rtt.p95<=0.5
+--json --assert retransmission_rate<0.01 --assert flows>=1 --assert rtt_s.p95<=0.5 --assert state.SF>=1
 EOF
 
 cat > "$tmp/one" <<'EOF'
