@@ -9,7 +9,7 @@
 #include "analyzer.h"
 #include "decode.h"
 #include "flow.h"
-#include "tcp.h"
+#include "proto.h"
 
 void
 analyzer_init(struct analyzer *an, const struct tcp_config *cfg)
@@ -20,6 +20,7 @@ analyzer_init(struct analyzer *an, const struct tcp_config *cfg)
 		an->tcp = *cfg;
 	else
 		tcp_config_default(&an->tcp);
+	an->proto_config[PROTO_TCP] = &an->tcp;
 }
 
 #define NS_PER_S	1000000000ULL
@@ -51,8 +52,8 @@ analyzer_set_final(struct analyzer *an, const struct analyzer_config *cfg,
 static void
 flow_finalize(struct analyzer *an, struct flow *f)
 {
-	if (f->tcp != NULL)
-		tcp_conn_finish(f->tcp, f->last_ts);
+	if (f->proto->finish != NULL)
+		f->proto->finish(f, f->last_ts);
 	/* Out of the table first: a callback that keeps f may pass it on. */
 	flow_table_release(an->flows, f);
 	if (!an->on_final(an->final_ctx, f))
@@ -167,12 +168,14 @@ flow_for(struct analyzer *an, const struct packet *pkt, enum flow_dir *dir)
 {
 	struct flow *f = flow_table_lookup(an->flows, pkt, dir);
 
-	if (f != NULL && f->tcp != NULL && tcp_conn_is_reuse(f->tcp, pkt, *dir)) {
+	if (f != NULL && f->proto->is_reuse != NULL &&
+	    f->proto->is_reuse(f, pkt, *dir)) {
 		/* Same 4-tuple, new connection: the old flow is complete. */
 		if (an->on_final != NULL)
 			flow_finalize(an, f);
 		else {
-			tcp_conn_finish(f->tcp, f->last_ts);
+			if (f->proto->finish != NULL)
+				f->proto->finish(f, f->last_ts);
 			flow_table_detach(an->flows, f);
 		}
 		f = NULL;
@@ -182,9 +185,6 @@ flow_for(struct analyzer *an, const struct packet *pkt, enum flow_dir *dir)
 		    flow_table_live(an->flows) >= an->cfg.max_flows)
 			analyzer_evict(an);
 		f = flow_table_create(an->flows, pkt, dir);
-		if (pkt->kind == PK_TCP)
-			f->tcp = tcp_conn_new(f->role_source == ROLE_SYNACK ||
-			    f->role_source == ROLE_PORTS);
 	}
 	return f;
 }
@@ -205,6 +205,7 @@ analyzer_packet(struct analyzer *an, struct packet *pkt)
 {
 	struct flow *f;
 	struct flow_dir_stats *ds;
+	struct proto_env env;
 	enum flow_dir dir;
 
 	count_frame(an, pkt);
@@ -219,7 +220,7 @@ analyzer_packet(struct analyzer *an, struct packet *pkt)
 		analyzer_expire(an, pkt->ts_ns);
 		an->next_expiry_ts = pkt->ts_ns + NS_PER_S / 10;
 	}
-	if (pkt->kind != PK_TCP && pkt->kind != PK_UDP)
+	if (proto_for_packet(pkt) == NULL)
 		return;
 
 	f = flow_for(an, pkt, &dir);
@@ -232,16 +233,10 @@ analyzer_packet(struct analyzer *an, struct packet *pkt)
 	ds->last_ts = pkt->ts_ns;
 	if (pkt->ts_ns > f->last_ts)
 		f->last_ts = pkt->ts_ns;
-	if (f->tcp != NULL) {
-		struct tcp_verdict v;
-
-		tcp_conn_packet(f->tcp, &an->tcp, pkt, dir, &v);
-		if (an->on_event != NULL && (v.events != 0 ||
-		    (v.seg_class != SEG_NONE && v.seg_class != SEG_NEW)))
-			an->on_event(an->event_ctx, f, dir, pkt, &v);
-		flow_table_touch(an->flows, f, tcp_conn_timeout_class(f->tcp));
-	} else
-		flow_table_touch(an->flows, f, FTC_UDP);
+	env.config = an->proto_config[f->proto->id];
+	env.on_event = an->on_event;
+	env.event_ctx = an->event_ctx;
+	flow_table_touch(an->flows, f, f->proto->packet(f, pkt, dir, &env));
 }
 
 void
@@ -256,50 +251,6 @@ analyzer_finish(struct analyzer *an)
 		return;
 	}
 	for (f = flow_table_first(an->flows); f != NULL; f = f->next)
-		if (f->tcp != NULL && f->in_table)
-			tcp_conn_finish(f->tcp, f->last_ts);
-}
-
-/* UDP has no handshake: Zeek's rule is who sent anything. */
-static const char *
-udp_state(const struct flow *f)
-{
-	bool orig = f->dir[DIR_C2S].packets > 0;
-	bool resp = f->dir[DIR_S2C].packets > 0;
-
-	if (orig)
-		return resp ? "SF" : "S0";
-	return resp ? "SHR" : "OTH";
-}
-
-const char *
-flow_state(const struct flow *f)
-{
-	return f->tcp != NULL ? tcp_conn_state(f->tcp) : udp_state(f);
-}
-
-const char *
-flow_history(const struct flow *f, char *buf, size_t len)
-{
-	size_t n = 0;
-
-	if (f->tcp != NULL)
-		return f->tcp->history;
-	/* UDP: D/d for each side that sent, in the order they did. */
-	if (f->role_source == ROLE_PORTS && n + 1 < len)
-		buf[n++] = '^';
-	if (f->dir[DIR_C2S].packets && f->dir[DIR_S2C].packets &&
-	    f->dir[DIR_S2C].first_ts < f->dir[DIR_C2S].first_ts) {
-		if (n + 2 < len) {
-			buf[n++] = 'd';
-			buf[n++] = 'D';
-		}
-	} else {
-		if (f->dir[DIR_C2S].packets && n + 1 < len)
-			buf[n++] = 'D';
-		if (f->dir[DIR_S2C].packets && n + 1 < len)
-			buf[n++] = 'd';
-	}
-	buf[n] = '\0';
-	return buf;
+		if (f->proto->finish != NULL && f->in_table)
+			f->proto->finish(f, f->last_ts);
 }

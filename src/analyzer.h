@@ -1,6 +1,7 @@
 /*
  * The analysis pipeline for one run: a raw frame goes through decode, the
- * flow table and the TCP analysis, and the capture summary counts it.
+ * flow table and its protocol's analysis (proto.h: TCP, UDP), and the
+ * capture summary counts it.
  * main() and the tests drive it the same way: analyzer_frame() per frame,
  * analyzer_finish() at the end of input, then the reporters read it.
  *
@@ -20,6 +21,7 @@
 
 #include "flow.h"
 #include "packet.h"
+#include "proto.h"
 #include "source.h"
 #include "tcp.h"
 
@@ -43,10 +45,6 @@ struct capture_stats {
 	uint64_t	other_link_packets;	/* past ANALYZER_MAX_LINK_TYPES */
 };
 
-/* Called for a TCP packet that raised an event (--events). */
-typedef void	(*tcp_event_fn)(void *ctx, const struct flow *, enum flow_dir,
-		    const struct packet *, const struct tcp_verdict *);
-
 /*
  * Called once per finished flow.  Returns false to have the flow freed when
  * it returns, or true to keep it (out of the table; free with flow_free()).
@@ -64,6 +62,7 @@ struct analyzer {
 	struct capture_stats stats;
 	struct flow_table *flows;
 	struct tcp_config tcp;
+	const void	*proto_config[PROTO_MAX];	/* what packet() gets */
 	struct analyzer_config cfg;
 	uint64_t	prev_ts;
 	uint64_t	next_expiry_ts;
@@ -71,7 +70,7 @@ struct analyzer {
 	uint64_t	flows_evicted;		/* displaced by max_flows */
 	flow_final_fn	on_final;
 	void		*final_ctx;
-	tcp_event_fn	on_event;
+	flow_event_fn	on_event;	/* --events; detail per protocol */
 	void		*event_ctx;
 };
 
@@ -86,9 +85,5 @@ void	analyzer_frame(struct analyzer *, const struct raw_frame *);
 void	analyzer_packet(struct analyzer *, struct packet *pkt);
 void	analyzer_finish(struct analyzer *);
 void	analyzer_free(struct analyzer *);
-
-/* Zeek conn_state of any flow (TCP or UDP), and its history string. */
-const char *flow_state(const struct flow *);
-const char *flow_history(const struct flow *, char *buf, size_t len);
 
 #endif

@@ -15,7 +15,8 @@ emit(const struct event_log *log, const struct flow *f, enum flow_dir d,
     const struct packet *pkt, const char *kind, const char *cause,
     const struct tcp_verdict *v)
 {
-	const struct tcp_dir *D = &f->tcp->dir[d], *P = &f->tcp->dir[!d];
+	const struct tcp_conn *c = flow_tcp(f);
+	const struct tcp_dir *D = &c->dir[d], *P = &c->dir[!d];
 	uint32_t rseq = pkt->tcp_seq - (D->isn_set ? D->isn : 0);
 	uint32_t rack = pkt->tcp_ack - (P->isn_set ? P->isn : 0);
 	uint64_t s = pkt->ts_ns / 1000000000u, us = pkt->ts_ns % 1000000000u /
@@ -56,7 +57,7 @@ emit(const struct event_log *log, const struct flow *f, enum flow_dir d,
 
 void
 event_log_packet(void *ctx, const struct flow *f, enum flow_dir d,
-    const struct packet *pkt, const struct tcp_verdict *v)
+    const struct packet *pkt, const void *detail)
 {
 	static const struct {
 		enum tcp_event	 ev;
@@ -71,8 +72,11 @@ event_log_packet(void *ctx, const struct flow *f, enum flow_dir d,
 		{ TEV_RST, "rst" },
 	};
 	const struct event_log *log = ctx;
+	const struct tcp_verdict *v = detail;
 	size_t i;
 
+	if (flow_tcp(f) == NULL)
+		return;		/* only TCP raises events so far */
 	switch (v->seg_class) {
 	case SEG_RETRANSMISSION:
 		emit(log, f, d, pkt,

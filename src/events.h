@@ -18,8 +18,11 @@ struct event_log {
 	bool	 json;
 };
 
-/* A tcp_event_fn for the analyzer: ctx is a struct event_log. */
+/*
+ * A flow_event_fn for the analyzer: ctx is a struct event_log, detail a
+ * struct tcp_verdict for a TCP flow.
+ */
 void	event_log_packet(void *ctx, const struct flow *, enum flow_dir,
-	    const struct packet *, const struct tcp_verdict *);
+	    const struct packet *, const void *detail);
 
 #endif

@@ -228,6 +228,7 @@ is_cleartext(uint8_t proto, uint16_t port)
 void
 findings_add(struct findings *fs, const struct flow *f)
 {
+	const struct tcp_conn *c = flow_tcp(f);
 	const char *state = flow_state(f);
 	bool s0 = strcmp(state, "S0") == 0;
 	bool failed = s0 || strcmp(state, "REJ") == 0 ||
@@ -241,7 +242,7 @@ findings_add(struct findings *fs, const struct flow *f)
 	k.ip_version = f->key.ip_version;
 	memcpy(k.addr, flow_server_addr(f), 16);
 	k.port = flow_server_port(f);
-	if ((f->tcp != NULL && (failed || f->tcp->syn_count)) ||
+	if ((c != NULL && (failed || c->syn_count)) ||
 	    (is_cleartext(k.proto, k.port) && data)) {
 		if ((e = table_get(&fs->servers, &k, f->first_ts)) != NULL) {
 			touch(e, f);
@@ -264,8 +265,8 @@ findings_add(struct findings *fs, const struct flow *f)
 			add_target(e, flow_server_addr(f), flow_server_port(f));
 		}
 	}
-	if (f->tcp != NULL && f->tcp->first_rst_dir >= 0 && !failed) {
-		memcpy(k.addr, f->tcp->first_rst_dir == DIR_C2S ?
+	if (c != NULL && c->first_rst_dir >= 0 && !failed) {
+		memcpy(k.addr, c->first_rst_dir == DIR_C2S ?
 		    flow_client_addr(f) : flow_server_addr(f), 16);
 		k.port = 0;
 		k.proto = 6;

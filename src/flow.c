@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include "flow.h"
+#include "proto.h"
 #include "services.h"
-#include "tcp.h"
 #include "xmalloc.h"
 
 struct slot {
@@ -300,15 +300,13 @@ static void
 flow_choose_client(struct flow *f, const struct packet *pkt, int sender)
 {
 	int receiver = !sender;
+	enum flow_role_source why;
+	bool sender_is_client;
 
-	if (pkt->kind == PK_TCP && (pkt->tcp_flags & TH_SYN)) {
-		if (pkt->tcp_flags & TH_ACK) {
-			f->client_side = (uint8_t)receiver;
-			f->role_source = ROLE_SYNACK;
-		} else {
-			f->client_side = (uint8_t)sender;
-			f->role_source = ROLE_SYN;
-		}
+	if (f->proto->choose_client != NULL &&
+	    f->proto->choose_client(pkt, &sender_is_client, &why)) {
+		f->client_side = (uint8_t)(sender_is_client ? sender : receiver);
+		f->role_source = (uint8_t)why;
 		return;
 	}
 	/*
@@ -425,7 +423,8 @@ flow_free(struct flow *f)
 {
 	if (f == NULL)
 		return;
-	tcp_conn_free(f->tcp);
+	if (f->proto != NULL && f->proto->free != NULL)
+		f->proto->free(f->proto_state);
 	if (nspare_flows < FLOW_SPARES)
 		spare_flows[nspare_flows++] = f;
 	else
@@ -435,9 +434,16 @@ flow_free(struct flow *f)
 static void
 flow_spares_free(void)
 {
+	int id;
+
 	while (nspare_flows > 0)
 		free(spare_flows[--nspare_flows]);
-	tcp_conn_spares_free();
+	for (id = 0; id < PROTO_MAX; id++) {
+		const struct proto_ops *ops = proto_by_id((enum proto_id)id);
+
+		if (ops->spares_free != NULL)
+			ops->spares_free();
+	}
 }
 
 void
@@ -462,6 +468,7 @@ flow_table_create(struct flow_table *t, const struct packet *pkt,
 	side = flow_key_make(t, w, &f->key, &f->hash);
 	f->id = t->next_id++;
 	f->first_ts = f->last_ts = pkt->ts_ns;
+	f->proto = proto_for_packet(pkt);
 	flow_choose_client(f, pkt, side);
 	*dir = side == f->client_side ? DIR_C2S : DIR_S2C;
 
@@ -480,10 +487,11 @@ flow_table_create(struct flow_table *t, const struct packet *pkt,
 	else
 		t->head = f;
 	t->tail = f;
-	f->timeout_class = pkt->kind == PK_UDP ? FTC_UDP : FTC_EMBRYONIC;
+	f->timeout_class = f->proto->first_class;
 	f->lru_ts = pkt->ts_ns;
 	lru_append(t, f);
 	remember_last(t, f, w, side);	/* its next packet is likely next */
+	f->proto->create(f, pkt);
 	return f;
 }
 

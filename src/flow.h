@@ -53,7 +53,7 @@ struct flow_dir_stats {
 	uint64_t	last_ts;
 };
 
-struct tcp_conn;
+struct proto_ops;
 
 /* Idle-timeout classes: each has its own activity-ordered list. */
 enum flow_timeout_class {
@@ -77,7 +77,8 @@ struct flow {
 	struct flow_dir_stats dir[2];	/* indexed by enum flow_dir */
 	uint8_t		 timeout_class;	/* enum flow_timeout_class */
 	uint64_t	 lru_ts;	/* last_ts when last moved in its list */
-	struct tcp_conn	*tcp;		/* TCP analysis; NULL for UDP */
+	const struct proto_ops *proto;	/* its protocol (proto.h) */
+	void		*proto_state;	/* that protocol's analysis, or NULL */
 	struct flow	*next;		/* creation order */
 	struct flow	*prev;
 	struct flow	*lru_next;	/* activity order in its class */
@@ -93,16 +94,19 @@ void		 flow_table_free(struct flow_table *);
 /* The flow pkt belongs to, or NULL; *dir says which way pkt went. */
 struct flow	*flow_table_lookup(struct flow_table *, const struct packet *,
 		    enum flow_dir *dir);
-/* Create the flow for pkt (none must be in the table for its key). */
+/*
+ * Create the flow for pkt (none must be in the table for its key), with
+ * its protocol's state (proto_for_packet(pkt), which must not be NULL).
+ */
 struct flow	*flow_table_create(struct flow_table *, const struct packet *,
 		    enum flow_dir *dir);
 /* Take f out of the hash; it stays listed for the report. */
 void		 flow_table_detach(struct flow_table *, struct flow *f);
-/* Take f out of everything and free it (and its TCP state). */
+/* Take f out of everything and free it (and its protocol state). */
 void		 flow_table_remove(struct flow_table *, struct flow *f);
 /* The same, but f is not freed: the caller owns it now. */
 void		 flow_table_release(struct flow_table *, struct flow *f);
-/* Free a released flow (and its TCP state). */
+/* Free a released flow (and its protocol state). */
 void		 flow_free(struct flow *f);
 /*
  * f just saw a packet: to the tail of the list of its (new) class, at most

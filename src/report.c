@@ -89,6 +89,7 @@ report_sink_failed_assertions(const struct report_sink *rs)
 static double
 sort_key(enum report_sort sort, const struct flow *f)
 {
+	const struct tcp_conn *c = flow_tcp(f);
 	int d;
 	double v = 0;
 
@@ -98,14 +99,14 @@ sort_key(enum report_sort sort, const struct flow *f)
 	case SORT_PACKETS:
 		return (double)(f->dir[0].packets + f->dir[1].packets);
 	case SORT_RETRANSMISSIONS:
-		return f->tcp == NULL ? 0 :
-		    (double)(f->tcp->dir[0].c.retransmissions_total +
-		    f->tcp->dir[1].c.retransmissions_total);
+		return c == NULL ? 0 :
+		    (double)(c->dir[0].c.retransmissions_total +
+		    c->dir[1].c.retransmissions_total);
 	case SORT_RTT:
 		/* The slower direction's mean RTT. */
-		for (d = 0; f->tcp != NULL && d < 2; d++)
-			if (rtt_stats_mean(&f->tcp->dir[d].rtt) > v)
-				v = rtt_stats_mean(&f->tcp->dir[d].rtt);
+		for (d = 0; c != NULL && d < 2; d++)
+			if (rtt_stats_mean(&c->dir[d].rtt) > v)
+				v = rtt_stats_mean(&c->dir[d].rtt);
 		return v;
 	case SORT_DURATION:
 		return (double)(f->last_ts - f->first_ts);
@@ -322,7 +323,7 @@ record_flow(void *ctx, const struct flow *f)
 		e->len[0] = (uint32_t)report_text_flow_line(rs->spill, f);
 	rs->spill_off += e->len[0];
 	e->len[1] = 0;
-	if (!rs->json && rs->long_view && f->tcp != NULL) {
+	if (!rs->json && rs->long_view && flow_tcp(f) != NULL) {
 		/* Opt-in and rare: asking the stream is fine here. */
 		report_text_flow_long(rs->spill, f);
 		e->len[1] = (uint32_t)(ftello(rs->spill) - rs->spill_off);
@@ -573,7 +574,7 @@ role_source_name(enum flow_role_source r)
 const char *
 close_by(const struct flow *f)
 {
-	const struct tcp_conn *c = f->tcp;
+	const struct tcp_conn *c = flow_tcp(f);
 	int d;
 
 	if (c == NULL)
@@ -587,7 +588,7 @@ close_by(const struct flow *f)
 const char *
 close_how(const struct flow *f)
 {
-	const struct tcp_conn *c = f->tcp;
+	const struct tcp_conn *c = flow_tcp(f);
 
 	if (c == NULL || (c->first_fin_dir < 0 && c->first_rst_dir < 0))
 		return "none";

@@ -128,7 +128,7 @@ w_rto(struct jw *w, const struct tcp_dir *D)
 static void
 w_tcp_dir(struct jw *w, const struct flow *f, enum flow_dir d)
 {
-	const struct tcp_conn *c = f->tcp;
+	const struct tcp_conn *c = flow_tcp(f);
 	const struct tcp_dir *D = &c->dir[d];
 	const struct tcp_dir_counters *k = &D->c;
 	uint64_t dur = f->last_ts - f->first_ts, unique = tcp_dir_unique_bytes(D);
@@ -217,7 +217,7 @@ w_dir(struct jw *w, const char *key, const struct flow *f, enum flow_dir d)
 	jw_u64(w, "packets", s->packets);
 	jw_u64(w, "bytes", s->bytes);
 	jw_u64(w, "payload_bytes", s->payload_bytes);
-	if (f->tcp != NULL)
+	if (flow_tcp(f) != NULL)
 		w_tcp_dir(w, f, d);
 	jw_obj_end(w);
 }
@@ -246,7 +246,7 @@ w_handshake(struct jw *w, const struct tcp_conn *c)
 static void
 w_close(struct jw *w, const struct flow *f)
 {
-	const struct tcp_conn *c = f->tcp;
+	const struct tcp_conn *c = flow_tcp(f);
 
 	jw_obj_begin(w, "close");
 	jw_str(w, "by", close_by(f));
@@ -268,11 +268,12 @@ report_json_flow_jw(struct jw *w, const struct flow *f)
 {
 	uint16_t sport = flow_server_port(f);
 	const char *svc = service_name(f->key.proto, sport);
+	const struct tcp_conn *c = flow_tcp(f);
 	char hbuf[8];
 
 	jw_obj_begin(w, NULL);
 	jw_u64(w, "id", f->id);
-	jw_str(w, "proto", f->key.proto == 6 ? "tcp" : "udp");
+	jw_str(w, "proto", f->proto->name);
 	jw_int(w, "ip_version", f->key.ip_version);
 	w_endpoint(w, "client", flow_client_addr(f), f->key.ip_version,
 	    flow_client_port(f));
@@ -288,8 +289,8 @@ report_json_flow_jw(struct jw *w, const struct flow *f)
 	jw_seconds(w, "duration_s", f->last_ts - f->first_ts);
 	jw_str(w, "state", flow_state(f));
 	jw_str(w, "history", flow_history(f, hbuf, sizeof hbuf));
-	if (f->tcp != NULL) {
-		w_handshake(w, f->tcp);
+	if (c != NULL) {
+		w_handshake(w, c);
 		w_close(w, f);
 	}
 	w_dir(w, "c2s", f, DIR_C2S);

@@ -142,6 +142,7 @@ report_text_flow_line(FILE *out, const struct flow *f)
 {
 	int n, total = 0;
 	const char *svc = service_name(f->key.proto, flow_server_port(f));
+	const struct tcp_conn *c = flow_tcp(f);
 	char cl[80], sv[80];
 
 	format_endpoint(flow_client_addr(f), f->key.ip_version,
@@ -150,16 +151,16 @@ report_text_flow_line(FILE *out, const struct flow *f)
 	    flow_server_port(f), sv, sizeof sv);
 	n = fprintf(out, "%5" PRIu64 " %-5s %-24s %-24s %-10s %7" PRIu64
 	    " %10" PRIu64 " %7" PRIu64 " %10" PRIu64 " %10.6f %-6s",
-	    f->id, f->key.proto == 6 ? "tcp" : "udp", cl, sv,
+	    f->id, f->proto->name, cl, sv,
 	    svc != NULL ? svc : port_class(flow_server_port(f)),
 	    f->dir[DIR_C2S].packets, f->dir[DIR_C2S].bytes,
 	    f->dir[DIR_S2C].packets, f->dir[DIR_S2C].bytes,
 	    ns_to_s(f->last_ts - f->first_ts), flow_state(f));
 	total += n > 0 ? n : 0;
-	if (f->tcp != NULL)
+	if (c != NULL)
 		n = fprintf(out, " %6" PRIu64 " %6" PRIu64,
-		    f->tcp->dir[DIR_C2S].c.retransmissions_total,
-		    f->tcp->dir[DIR_S2C].c.retransmissions_total);
+		    c->dir[DIR_C2S].c.retransmissions_total,
+		    c->dir[DIR_S2C].c.retransmissions_total);
 	else
 		n = fprintf(out, " %6s %6s", "-", "-");
 	total += n > 0 ? n : 0;
@@ -204,7 +205,7 @@ line_ms(FILE *out, const char *label, uint64_t a, bool va, uint64_t b,
 void
 report_text_flow_long(FILE *out, const struct flow *f)
 {
-	const struct tcp_conn *c = f->tcp;
+	const struct tcp_conn *c = flow_tcp(f);
 	const struct tcp_dir *a = &c->dir[DIR_C2S], *b = &c->dir[DIR_S2C];
 	char cl[80], sv[80], t1[64], t2[64];
 	int i;

@@ -22,6 +22,7 @@ void
 summary_add(struct report_summary *sm, const struct flow *f)
 {
 	const char *state = flow_state(f);
+	const struct tcp_conn *c;
 	int i, d;
 
 	sm->flows++;
@@ -33,13 +34,13 @@ summary_add(struct report_summary *sm, const struct flow *f)
 			break;
 		}
 	rtt_stats_add(&sm->duration, f->last_ts - f->first_ts);
-	if (f->tcp == NULL) {
+	if ((c = flow_tcp(f)) == NULL) {
 		sm->udp_flows++;
 		return;
 	}
 	sm->tcp_flows++;
 	for (d = 0; d < 2; d++) {
-		const struct tcp_dir *D = &f->tcp->dir[d];
+		const struct tcp_dir *D = &c->dir[d];
 
 		for (i = 0; i < RTX_CAUSES; i++)
 			sm->retransmissions[i] += D->c.retransmissions[i];
@@ -53,13 +54,11 @@ summary_add(struct report_summary *sm, const struct flow *f)
 		if (D->rtt.samples)
 			rtt_stats_add(&sm->rtt, (uint64_t)rtt_stats_mean(&D->rtt));
 	}
-	if (f->tcp->syn_count > 1)
-		sm->syn_retries += f->tcp->syn_count - 1;
-	if (f->tcp->first_rst_dir >= 0)
+	if (c->syn_count > 1)
+		sm->syn_retries += c->syn_count - 1;
+	if (c->first_rst_dir >= 0)
 		sm->closed_by_rst++;
-	if (f->tcp->handshake_complete) {
-		const struct tcp_conn *c = f->tcp;
-
+	if (c->handshake_complete) {
 		sm->handshakes_complete++;
 		if (c->handshake_ack_ts >= c->syn_ts && c->syn_count)
 			rtt_stats_add(&sm->handshake_rtt,

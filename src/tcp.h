@@ -26,6 +26,7 @@
 
 #include "flow.h"
 #include "packet.h"
+#include "proto.h"
 #include "rtt.h"
 
 enum tcp_seg_class {
@@ -309,4 +310,15 @@ bool		 tcp_conn_wscale_ok(const struct tcp_conn *);
 
 /* Payload bytes of sequence space the direction covered (resends once). */
 uint64_t	 tcp_dir_unique_bytes(const struct tcp_dir *);
+
+/* TCP as a flow protocol (tcp_proto.c). */
+extern const struct proto_ops tcp_proto;
+
+/* The TCP analysis of flow f, or NULL when f is not TCP. */
+static inline const struct tcp_conn *
+flow_tcp(const struct flow *f)
+{
+	return f->proto == &tcp_proto ? f->proto_state : NULL;
+}
+
 #endif

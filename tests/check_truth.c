@@ -110,7 +110,7 @@ flow_by_client_port(const struct analyzer *an, uint16_t port)
 	const struct flow *f;
 
 	for (f = flow_table_first(an->flows); f != NULL; f = f->next)
-		if (f->tcp != NULL && flow_client_port(f) == port)
+		if (flow_tcp(f) != NULL && flow_client_port(f) == port)
 			return f;
 	return NULL;
 }
@@ -140,18 +140,18 @@ START_TEST(test_kernel_retransmissions)
 	for (f = flow_table_first(an.flows); f != NULL; f = f->next) {
 		const struct tcp_dir_counters *k;
 
-		if (f->tcp == NULL)
+		if (flow_tcp(f) == NULL)
 			continue;
 		format_addr(flow_client_addr(f), f->key.ip_version, sender,
 		    sizeof sender);
 		if (strcmp(sender, "198.18.0.1") == 0 ||
 		    strcmp(sender, "2001:db8::1") == 0)
-			k = &f->tcp->dir[DIR_C2S].c;
+			k = &flow_tcp(f)->dir[DIR_C2S].c;
 		else
-			k = &f->tcp->dir[DIR_S2C].c;
+			k = &flow_tcp(f)->dir[DIR_S2C].c;
 		ours += k->retransmissions_total;
 		timeouts += k->rto_timeouts;
-		if (tcp_conn_sack_ok(f->tcp))
+		if (tcp_conn_sack_ok(flow_tcp(f)))
 			spurious += k->retransmissions[RTX_SPURIOUS];
 		dsacks += k->dsacks;
 	}
@@ -202,9 +202,9 @@ START_TEST(test_kernel_retransmissions)
 		/* Late retransmissions, after iperf3 read tcp_info (1 stream). */
 		if (n == 1 && kernel_total > iperf_total)
 			want += kernel_total - iperf_total;
-		ck_assert_msg(f->tcp->dir[DIR_C2S].c.retransmissions_total == want,
+		ck_assert_msg(flow_tcp(f)->dir[DIR_C2S].c.retransmissions_total == want,
 		    "%s stream :%d: transcope %llu, kernel %llu", name, port,
-		    (unsigned long long)f->tcp->dir[DIR_C2S].c.retransmissions_total,
+		    (unsigned long long)flow_tcp(f)->dir[DIR_C2S].c.retransmissions_total,
 		    (unsigned long long)want);
 	}
 done:
@@ -230,9 +230,9 @@ START_TEST(test_receiver_reordering)
 	analyze("reorder-rcv-v4", &an);
 	f = flow_by_client_port(&an, 40001);
 	ck_assert_ptr_nonnull(f);
-	ck_assert_uint_eq(f->tcp->dir[DIR_S2C].c.out_of_order, 29);
-	ck_assert_uint_eq(f->tcp->dir[DIR_S2C].c.retransmissions_total, 0);
-	ck_assert_uint_eq(f->tcp->dir[DIR_S2C].c.lost_segments, 2);
+	ck_assert_uint_eq(flow_tcp(f)->dir[DIR_S2C].c.out_of_order, 29);
+	ck_assert_uint_eq(flow_tcp(f)->dir[DIR_S2C].c.retransmissions_total, 0);
+	ck_assert_uint_eq(flow_tcp(f)->dir[DIR_S2C].c.lost_segments, 2);
 	analyzer_free(&an);
 }
 END_TEST
@@ -272,7 +272,7 @@ START_TEST(test_tshark_ack_rtt)
 		snprintf(name, sizeof name, "%.*s", (int)(strlen(cap) - 5), cap);
 		analyze(name, &an);
 		for (f = flow_table_first(an.flows); f != NULL; f = f->next) {
-			if (f->tcp == NULL)
+			if (flow_tcp(f) == NULL)
 				continue;
 			enum flow_dir d;
 
@@ -284,8 +284,8 @@ START_TEST(test_tshark_ack_rtt)
 				d = DIR_S2C;
 			else
 				continue;
-			r = &f->tcp->dir[d].rtt;
-			timeouts = f->tcp->dir[d].c.rto_timeouts;
+			r = &flow_tcp(f)->dir[d].rtt;
+			timeouts = flow_tcp(f)->dir[d].c.rto_timeouts;
 		}
 		ck_assert_msg(r != NULL, "%s: no flow %u->%u", cap, sport, dport);
 		ours = rtt_stats_mean(r) / 1e6;
