@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "flow.h"
-#include "proto.h"
 #include "services.h"
 #include "xmalloc.h"
 
@@ -565,4 +564,16 @@ uint16_t
 flow_server_port(const struct flow *f)
 {
 	return f->key.port[!f->client_side];
+}
+
+const char *
+flow_state(const struct flow *f)
+{
+	return f->proto->state(f);
+}
+
+const char *
+flow_history(const struct flow *f, char *buf, size_t len)
+{
+	return f->proto->history(f, buf, len);
 }

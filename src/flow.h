@@ -26,16 +26,7 @@
 #include <stdint.h>
 
 #include "packet.h"
-
-enum flow_dir { DIR_C2S = 0, DIR_S2C = 1 };
-
-/* How the client of a flow was chosen. */
-enum flow_role_source {
-	ROLE_SYN,		/* sender of the first SYN without ACK */
-	ROLE_SYNACK,		/* receiver of a SYN-ACK seen first */
-	ROLE_PORTS,		/* server port well-known, client's not */
-	ROLE_FIRST_PACKET	/* sender of the first packet seen */
-};
+#include "proto.h"
 
 struct flow_key {
 	uint8_t		addr[2][16];	/* IPv4 in the first 4 bytes */
@@ -51,18 +42,6 @@ struct flow_dir_stats {
 	uint64_t	payload_bytes;	/* transport payload, resent included */
 	uint64_t	first_ts;
 	uint64_t	last_ts;
-};
-
-struct proto_ops;
-
-/* Idle-timeout classes: each has its own activity-ordered list. */
-enum flow_timeout_class {
-	FTC_EMBRYONIC,		/* TCP before the handshake completes */
-	FTC_ESTABLISHED,	/* TCP with data or a completed handshake */
-	FTC_CLOSED,		/* TCP after FINs both ways, last ACK unseen */
-	FTC_FINISHED,		/* TCP after the last FIN's ACK, or a RST */
-	FTC_UDP,
-	FTC_MAX
 };
 
 struct flow {
@@ -124,6 +103,10 @@ struct flow	*flow_table_idlest(const struct flow_table *,
 struct flow	*flow_table_first(const struct flow_table *);
 size_t		 flow_table_count(const struct flow_table *);	/* ever */
 size_t		 flow_table_live(const struct flow_table *);
+
+/* Zeek conn_state of any flow, and its history string (its protocol's). */
+const char	*flow_state(const struct flow *);
+const char	*flow_history(const struct flow *, char *buf, size_t len);
 
 /* Client and server endpoint of f. */
 const uint8_t	*flow_client_addr(const struct flow *f);

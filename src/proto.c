@@ -31,15 +31,3 @@ proto_by_id(enum proto_id id)
 {
 	return (unsigned)id < PROTO_MAX ? proto_table[id] : NULL;
 }
-
-const char *
-flow_state(const struct flow *f)
-{
-	return f->proto->state(f);
-}
-
-const char *
-flow_history(const struct flow *f, char *buf, size_t len)
-{
-	return f->proto->history(f, buf, len);
-}

@@ -21,8 +21,33 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "flow.h"
 #include "packet.h"
+
+struct flow;
+
+/*
+ * The words the flow table and the protocols share.  They live here, not in
+ * flow.h, so that flow.h can include this file and not the other way round.
+ */
+enum flow_dir { DIR_C2S = 0, DIR_S2C = 1 };
+
+/* How the client of a flow was chosen. */
+enum flow_role_source {
+	ROLE_SYN,		/* sender of the first SYN without ACK */
+	ROLE_SYNACK,		/* receiver of a SYN-ACK seen first */
+	ROLE_PORTS,		/* server port well-known, client's not */
+	ROLE_FIRST_PACKET	/* sender of the first packet seen */
+};
+
+/* Idle-timeout classes: each has its own activity-ordered list. */
+enum flow_timeout_class {
+	FTC_EMBRYONIC,		/* TCP before the handshake completes */
+	FTC_ESTABLISHED,	/* TCP with data or a completed handshake */
+	FTC_CLOSED,		/* TCP after FINs both ways, last ACK unseen */
+	FTC_FINISHED,		/* TCP after the last FIN's ACK, or a RST */
+	FTC_UDP,
+	FTC_MAX
+};
 
 /* Index of a registered protocol (the analyzer keeps one config each). */
 enum proto_id {
@@ -85,9 +110,5 @@ struct proto_ops {
 const struct proto_ops *proto_for_packet(const struct packet *);
 /* The registered protocols, for per-thread clean-up and listings. */
 const struct proto_ops *proto_by_id(enum proto_id);
-
-/* Zeek conn_state of any flow, and its history string. */
-const char	*flow_state(const struct flow *);
-const char	*flow_history(const struct flow *, char *buf, size_t len);
 
 #endif

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include "flow.h"
 #include "proto.h"
 #include "tcp.h"
 

@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include "flow.h"
 #include "proto.h"
 
 static void
