@@ -13,12 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "seq.h"
-#include "tcp.h"
+#include "tcp_int.h"
 #include "xmalloc.h"
-
-#define NS_PER_MS	1000000ULL
-#define NS_PER_S	1000000000ULL
 
 /* No retransmission timer fires sooner than this on any stack we know. */
 #define RTO_FLOOR_NS	(200 * NS_PER_MS)
@@ -29,24 +25,6 @@
 #define DUP_WINDOW_NS	(2 * NS_PER_MS)
 /* ... and with the same IPv4 ID: no stack resends that fast. */
 #define DUP_ID_WINDOW_NS	(50 * NS_PER_MS)
-
-/*
- * Time from a to b.  Capture clocks can step back (several CPUs, copies
- * time-stamped out of order), so never let a difference wrap: the distance
- * either way, which is what "how close in time" needs.
- */
-static uint64_t
-time_between(uint64_t a, uint64_t b)
-{
-	return b >= a ? b - a : a - b;
-}
-
-/* Time from a forward to b; 0 if b is earlier. */
-static uint64_t
-time_since(uint64_t a, uint64_t b)
-{
-	return b >= a ? b - a : 0;
-}
 
 void
 tcp_config_default(struct tcp_config *cfg)
@@ -530,13 +508,6 @@ reorder_window(const struct tcp_conn *c, const struct tcp_dir *D,
 	if (D->rtt.samples)
 		return D->rtt.min_ns;
 	return cfg->reorder_default_ns;
-}
-
-/* pkt carries an IPv4 identification (0 is none: some stacks send DF so). */
-static bool
-has_ipv4_id(const struct packet *pkt)
-{
-	return pkt->ip_version == 4 && pkt->ip_id != 0;
 }
 
 static bool
