@@ -119,97 +119,6 @@ tcp_conn_spares_free(void)
 	}
 }
 
-/* ---- history letters (Zeek's conn.log history) ---- */
-
-enum hist_bit {
-	HB_SYN = 0x01, HB_FIN = 0x02, HB_RST = 0x04, HB_DATA = 0x08,
-	HB_ACK = 0x10, HB_MULTI = 0x20, HB_FINRST = 0x40
-};
-
-static void
-hist_add(struct tcp_conn *c, enum flow_dir side, char letter)
-{
-	if ((size_t)c->hist_len + 1 >= sizeof c->history)
-		return;
-	if (side == DIR_C2S && letter >= 'a' && letter <= 'z')
-		letter = (char)(letter - 'a' + 'A');
-	c->history[c->hist_len++] = letter;
-	c->history[c->hist_len] = '\0';
-}
-
-/* Adds the letter the first time; says whether it was there already. */
-static bool
-hist_once(struct tcp_conn *c, enum flow_dir side, enum hist_bit bit,
-    char letter)
-{
-	if (c->hist_once[side] & bit)
-		return true;
-	c->hist_once[side] |= (uint16_t)bit;
-	hist_add(c, side, letter);
-	return false;
-}
-
-/* t, g and w repeat at the 1st, 10th, 100th, ... occurrence, as in Zeek. */
-static void
-hist_scaled(struct tcp_conn *c, enum flow_dir side, int which, char letter)
-{
-	uint32_t n = ++c->hist_scaled[side][which];
-
-	while (n % 10 == 0)
-		n /= 10;
-	if (n == 1)
-		hist_add(c, side, letter);
-}
-
-static void
-history_update(struct tcp_conn *c, const struct packet *pkt, enum flow_dir d)
-{
-	struct tcp_dir *D = &c->dir[d];
-	uint8_t fl = pkt->tcp_flags;
-	uint32_t seq = pkt->tcp_seq;	/* raw: the ISN may not be known yet */
-	int bits = !!(fl & TH_SYN) + !!(fl & TH_FIN) + !!(fl & TH_RST);
-
-	if (bits > 1) {
-		if ((fl & TH_FIN) && (fl & TH_RST))
-			hist_once(c, d, HB_FINRST, 'i');
-		else
-			hist_once(c, d, HB_MULTI, 'q');
-		return;
-	}
-	if (fl & TH_SYN) {
-		char code = (fl & TH_ACK) ? 'h' : 's';
-
-		if (hist_once(c, d, HB_SYN, code) && D->hist_seen_syn &&
-		    seq != D->hist_last_syn)
-			hist_add(c, d, code);
-		D->hist_seen_syn = 1;
-		D->hist_last_syn = seq;
-		return;
-	}
-	if (fl & TH_FIN) {
-		uint32_t fin = seq + pkt->payload_len;
-
-		if (hist_once(c, d, HB_FIN, 'f') && D->hist_seen_fin &&
-		    fin != D->hist_last_fin)
-			hist_add(c, d, 'f');
-		D->hist_seen_fin = 1;
-		D->hist_last_fin = fin;
-		return;
-	}
-	if (fl & TH_RST) {
-		if (hist_once(c, d, HB_RST, 'r') && D->hist_seen_rst &&
-		    seq != D->hist_last_rst)
-			hist_add(c, d, 'r');
-		D->hist_seen_rst = 1;
-		D->hist_last_rst = seq;
-		return;
-	}
-	if (pkt->payload_len > 0)
-		hist_once(c, d, HB_DATA, 'd');
-	else if (fl & TH_ACK)
-		hist_once(c, d, HB_ACK, 'a');
-}
-
 /* ---- connection life ---- */
 
 static void
@@ -693,7 +602,7 @@ count_rtx(struct tcp_conn *c, struct tcp_dir *D, enum flow_dir d,
 	v->seg_class = SEG_RETRANSMISSION;
 	v->cause = (uint8_t)cause;
 	if (paylen > 0)
-		hist_scaled(c, d, 0, 't');
+		tcp_history_repeat(c, d, HIST_RETRANSMISSION);
 }
 
 static void
@@ -888,7 +797,7 @@ tcp_data(struct tcp_conn *c, const struct tcp_config *cfg,
 			D->c.lost_bytes += (uint32_t)(seq - D->high_seq);
 			hole_add(D, D->high_seq, seq, ts, (uint16_t)pkt->ip_id,
 			    has_ipv4_id(pkt));
-			hist_scaled(c, d, 1, 'g');
+			tcp_history_repeat(c, d, HIST_GAP);
 			v->seg_class = SEG_AFTER_GAP;
 		} else
 			v->seg_class = SEG_NEW;
@@ -1186,7 +1095,7 @@ tcp_ack(struct tcp_conn *c, const struct tcp_config *cfg,
 			D->c.zero_window_count++;
 			v->events |= 1u << TEV_ZERO_WINDOW;
 		}
-		hist_scaled(c, d, 2, 'w');
+		tcp_history_repeat(c, d, HIST_ZERO_WINDOW);
 	} else if (D->in_zero_window) {
 		D->in_zero_window = 0;
 		D->c.zero_window_ns += time_since(D->zero_window_start, ts);
@@ -1255,7 +1164,7 @@ tcp_conn_packet(struct tcp_conn *c, const struct tcp_config *cfg,
 		v->events |= 1u << TEV_RST;
 	}
 	options_update(D, pkt);
-	history_update(c, pkt, d);
+	tcp_history_update(c, pkt, d);
 	lifecycle_update(c, pkt, d);
 	endpoint_update(c, pkt, d);
 	ecn_update(D, pkt);
@@ -1307,56 +1216,6 @@ bool
 tcp_conn_wscale_ok(const struct tcp_conn *c)
 {
 	return c->dir[0].has_wscale && c->dir[1].has_wscale;
-}
-
-/* Zeek's /^\^?S[^HAFGIQ]*R/: the client sent SYN then RST, nothing else. */
-static bool
-history_syn_then_rst(const char *h)
-{
-	if (*h == '^')
-		h++;
-	if (*h++ != 'S')
-		return false;
-	for (; *h != '\0'; h++) {
-		if (*h == 'R')
-			return true;
-		if (strchr("HAFGIQ", *h) != NULL)
-			return false;
-	}
-	return false;
-}
-
-const char *
-tcp_conn_state(const struct tcp_conn *c)
-{
-	uint8_t os = c->dir[DIR_C2S].ep_state, rs = c->dir[DIR_S2C].ep_state;
-	bool o_inactive = os == EP_INACTIVE || os == EP_PARTIAL;
-	bool r_inactive = rs == EP_INACTIVE || rs == EP_PARTIAL;
-
-	if (rs == EP_RESET) {
-		if (os == EP_SYN_SENT || os == EP_SYN_ACK_SENT ||
-		    (os == EP_RESET && c->dir[0].c.data_segments == 0 &&
-		    c->dir[1].c.data_segments == 0))
-			return "REJ";
-		return o_inactive ? "RSTRH" : "RSTR";
-	}
-	if (os == EP_RESET) {
-		if (r_inactive)
-			return history_syn_then_rst(c->history) ? "RSTOS0" :
-			    "OTH";
-		return "RSTO";
-	}
-	if (rs == EP_CLOSED && os == EP_CLOSED)
-		return "SF";
-	if (os == EP_CLOSED)
-		return r_inactive ? "SH" : "S2";
-	if (rs == EP_CLOSED)
-		return o_inactive ? "SHR" : "S3";
-	if (os == EP_SYN_SENT && rs == EP_INACTIVE)
-		return "S0";
-	if (os == EP_ESTABLISHED && rs == EP_ESTABLISHED)
-		return "S1";
-	return "OTH";
 }
 
 const char *
