@@ -21,11 +21,6 @@
 /* A probe's wait with one segment in flight, beyond two SRTTs. */
 #define TLP_ALONE_EXTRA_NS	(210 * NS_PER_MS)
 
-/* Two copies of one packet closer than this with no IP ID to compare. */
-#define DUP_WINDOW_NS	(2 * NS_PER_MS)
-/* ... and with the same IPv4 ID: no stack resends that fast. */
-#define DUP_ID_WINDOW_NS	(50 * NS_PER_MS)
-
 void
 tcp_config_default(struct tcp_config *cfg)
 {
@@ -232,169 +227,6 @@ tcp_conn_is_reuse(const struct tcp_conn *c, const struct packet *pkt,
 	return D->isn_set && pkt->tcp_seq != D->isn;
 }
 
-/* ---- helpers on the unacknowledged-segment ring ---- */
-
-static struct tcp_seg_rec *
-seg_at(struct tcp_dir *D, uint32_t i)
-{
-	return &D->segs[(D->seg_head + i) & (D->seg_cap - 1)];
-}
-
-static void
-seg_append(struct tcp_dir *D, uint32_t seq, uint32_t end, uint64_t ts)
-{
-	struct tcp_seg_rec *r;
-
-	if (D->seg_count == D->seg_cap) {
-		uint32_t ncap = D->seg_cap ? D->seg_cap * 2 : 8, i;
-		struct tcp_seg_rec *n;
-
-		if (D->seg_cap >= TCP_MAX_OUTSTANDING) {
-			/* Full: forget the oldest (it gives no RTT sample). */
-			D->seg_head = (D->seg_head + 1) & (D->seg_cap - 1);
-			D->seg_count--;
-		} else {
-			n = xreallocarray(NULL, ncap, sizeof *n);
-			for (i = 0; i < D->seg_count; i++)
-				n[i] = *seg_at(D, i);
-			free(D->segs);
-			D->segs = n;
-			D->seg_cap = ncap;
-			D->seg_head = 0;
-		}
-	}
-	r = seg_at(D, D->seg_count++);
-	r->seq = seq;
-	r->end = end;
-	r->first_ts = r->last_ts = ts;
-	r->retransmitted = 0;
-	r->timeout_resent = 0;
-}
-
-/*
- * Mark [seq, end) resent at ts; returns when it was last sent before (0),
- * and in *again whether some of it had been resent already.
- */
-static uint64_t
-seg_mark_resent(struct tcp_dir *D, uint32_t seq, uint32_t end, uint64_t ts,
-    bool *again)
-{
-	uint64_t prev = 0;
-	uint32_t i;
-
-	*again = false;
-	for (i = 0; i < D->seg_count; i++) {
-		struct tcp_seg_rec *r = seg_at(D, i);
-
-		if (seq_geq(r->seq, end))
-			break;
-		if (seq_leq(r->end, seq))
-			continue;
-		if (prev == 0 || r->last_ts > prev)
-			prev = r->last_ts;
-		*again |= r->retransmitted != 0;
-		r->retransmitted = 1;
-		r->last_ts = ts;
-	}
-	return prev;
-}
-
-static void
-seg_mark_timeout(struct tcp_dir *D, uint32_t seq, uint32_t end)
-{
-	uint32_t i;
-
-	for (i = 0; i < D->seg_count; i++) {
-		struct tcp_seg_rec *r = seg_at(D, i);
-
-		if (seq_geq(r->seq, end))
-			break;
-		if (seq_gt(r->end, seq))
-			r->timeout_resent = 1;
-	}
-}
-
-/* ---- holes: sequence ranges below high_seq the capture never saw ---- */
-
-/* A hole [lo, hi), seen at ts when a packet went past it (as IPv4 ID ipid). */
-static void
-hole_add(struct tcp_dir *D, uint32_t lo, uint32_t hi, uint64_t ts,
-    uint16_t ipid, bool ipid_set)
-{
-	struct tcp_hole *h;
-
-	if (D->holes == NULL)
-		D->holes = xcalloc(TCP_MAX_HOLES, sizeof *D->holes);
-	if (D->nholes == TCP_MAX_HOLES) {
-		memmove(&D->holes[0], &D->holes[1],
-		    (TCP_MAX_HOLES - 1) * sizeof D->holes[0]);
-		D->nholes--;
-	}
-	h = &D->holes[D->nholes++];
-	h->lo = lo;
-	h->hi = hi;
-	h->ts = ts;
-	h->ipid = ipid;
-	h->ipid_set = ipid_set;
-}
-
-static void
-hole_remove(struct tcp_dir *D, int i)
-{
-	memmove(&D->holes[i], &D->holes[i + 1],
-	    (size_t)(D->nholes - i - 1) * sizeof D->holes[0]);
-	D->nholes--;
-}
-
-/*
- * Take [seq, end) out of the holes.  Returns the never-seen bytes it
- * covered; *oldest gets the oldest hole it touched (ts 0 if none).
- */
-static uint32_t
-hole_fill(struct tcp_dir *D, uint32_t seq, uint32_t end,
-    struct tcp_hole *oldest)
-{
-	uint32_t filled = 0;
-	int i;
-
-	memset(oldest, 0, sizeof *oldest);
-	for (i = 0; i < D->nholes; i++) {
-		struct tcp_hole h = D->holes[i];
-		uint32_t olo = seq_max(h.lo, seq), ohi = seq_min(h.hi, end);
-
-		if (!seq_lt(olo, ohi))
-			continue;
-		filled += ohi - olo;
-		if (oldest->ts == 0 || h.ts < oldest->ts)
-			*oldest = h;
-		if (olo == h.lo && ohi == h.hi) {
-			hole_remove(D, i--);
-		} else if (olo == h.lo) {
-			D->holes[i].lo = ohi;
-		} else if (ohi == h.hi) {
-			D->holes[i].hi = olo;
-		} else {
-			/* The segment splits the hole in two. */
-			D->holes[i].hi = olo;
-			hole_add(D, ohi, h.hi, h.ts, h.ipid, h.ipid_set);
-		}
-	}
-	return filled;
-}
-
-static void
-holes_ack(struct tcp_dir *D, uint32_t ack)
-{
-	int i;
-
-	for (i = 0; i < D->nholes; i++) {
-		if (seq_leq(D->holes[i].hi, ack))
-			hole_remove(D, i--);
-		else if (seq_lt(D->holes[i].lo, ack))
-			D->holes[i].lo = ack;
-	}
-}
-
 /* ---- classification ---- */
 
 static uint64_t
@@ -417,53 +249,6 @@ reorder_window(const struct tcp_conn *c, const struct tcp_dir *D,
 	if (D->rtt.samples)
 		return D->rtt.min_ns;
 	return cfg->reorder_default_ns;
-}
-
-static bool
-is_network_duplicate(const struct tcp_dir *D, const struct packet *pkt,
-    uint32_t seglen)
-{
-	int i;
-
-	for (i = 0; i < TCP_RECENT; i++) {
-		int idx = (D->recent_pos + TCP_RECENT - 1 - i) % TCP_RECENT;
-		const __typeof__(D->recent[0]) *r = &D->recent[idx];
-
-		if (!r->valid || r->seq != pkt->tcp_seq || r->len != seglen ||
-		    r->ack != pkt->tcp_ack || r->flags != pkt->tcp_flags ||
-		    r->window != pkt->tcp_window)
-			continue;
-		if (pkt->tcp_opt.has_timestamp &&
-		    r->tsval != pkt->tcp_opt.ts_val)
-			continue;
-		/*
-		 * An IPv4 ID tells a copy from a resend, if close in time
-		 * (some stacks resend with the same ID); without one, only an
-		 * immediate, near-instant copy counts.
-		 */
-		if (has_ipv4_id(pkt))
-			return r->ip_id == pkt->ip_id &&
-			    time_between(r->ts, pkt->ts_ns) < DUP_ID_WINDOW_NS;
-		return i == 0 && time_between(r->ts, pkt->ts_ns) < DUP_WINDOW_NS;
-	}
-	return false;
-}
-
-static void
-recent_record(struct tcp_dir *D, const struct packet *pkt, uint32_t seglen)
-{
-	__typeof__(D->recent[0]) *r = &D->recent[D->recent_pos];
-
-	r->seq = pkt->tcp_seq;
-	r->len = seglen;
-	r->ack = pkt->tcp_ack;
-	r->ip_id = pkt->ip_id;
-	r->tsval = pkt->tcp_opt.ts_val;
-	r->window = pkt->tcp_window;
-	r->flags = pkt->tcp_flags;
-	r->ts = pkt->ts_ns;
-	r->valid = 1;
-	D->recent_pos = (uint8_t)((D->recent_pos + 1) % TCP_RECENT);
 }
 
 static void
@@ -639,76 +424,6 @@ tsval_record(struct tcp_dir *D, const struct packet *pkt)
 	D->tsval_pos = (uint8_t)((D->tsval_pos + 1) % TCP_TSVAL_RING);
 }
 
-/*
- * IPv4 identifications, to tell a segment overtaken on the way from one sent
- * again.  Most stacks number the packets they send in order (Linux per
- * connection, Windows and the BSDs per host) and give data they send again
- * a new number.  A segment filling a hole then tells by its number whether
- * it was sent before the packet that went past the hole (the network
- * reordered it) or after it (it was sent again), whatever the timing.
- * Trusted where a direction's numbers have been rising (not random, not
- * zero), unless the sender is seen sending data again under an old number
- * (some stacks keep the original's) more than now and then.
- */
-static void
-ipid_update(struct tcp_dir *D, const struct packet *pkt)
-{
-	uint16_t id = (uint16_t)pkt->ip_id, delta;
-
-	if (!has_ipv4_id(pkt))
-		return;
-	if (!D->ipid_init) {
-		D->ipid_init = 1;
-		D->ipid_max = id;
-	} else {
-		delta = (uint16_t)(id - D->ipid_last);
-		if (delta >= 1 && delta <= 512)
-			D->ipid_rising++;
-		else
-			D->ipid_other++;
-		if ((int16_t)(id - D->ipid_max) > 0)
-			D->ipid_max = id;
-	}
-	D->ipid_last = id;
-}
-
-/* Data seen before is sent again: under a new number or an old one. */
-static void
-ipid_resent(struct tcp_dir *D, const struct packet *pkt)
-{
-	uint16_t id = (uint16_t)pkt->ip_id;
-
-	if (!has_ipv4_id(pkt) || !D->ipid_init)
-		return;
-	if ((int16_t)(id - D->ipid_max) > 0)
-		D->ipid_rtx_new++;
-	else
-		D->ipid_rtx_reused++;
-}
-
-enum ipid_order { IPID_UNKNOWN, IPID_OVERTAKEN, IPID_RESENT };
-
-/* What pkt's number says of the hole h it fills (see above). */
-static enum ipid_order
-ipid_order(const struct tcp_dir *D, const struct packet *pkt,
-    const struct tcp_hole *h)
-{
-	uint16_t id = (uint16_t)pkt->ip_id;
-	int16_t after;
-
-	if (!has_ipv4_id(pkt) || !h->ipid_set)
-		return IPID_UNKNOWN;
-	if (D->ipid_rising < 16 || D->ipid_other > D->ipid_rising / 16 ||
-	    D->ipid_rtx_reused > D->ipid_rtx_new / 8)
-		return IPID_UNKNOWN;
-	after = (int16_t)(id - h->ipid);
-	if (after > 0)
-		return IPID_RESENT;
-	if (after < 0 && after > -4096)
-		return IPID_OVERTAKEN;
-	return IPID_UNKNOWN;
-}
-
 /* Classify the sequence space pkt occupies, in its sender's direction. */
 static void
 tcp_data(struct tcp_conn *c, const struct tcp_config *cfg,
@@ -795,28 +510,28 @@ tcp_data(struct tcp_conn *c, const struct tcp_config *cfg,
 		if (seq_gt(seq, D->high_seq)) {
 			D->c.lost_segments++;
 			D->c.lost_bytes += (uint32_t)(seq - D->high_seq);
-			hole_add(D, D->high_seq, seq, ts, (uint16_t)pkt->ip_id,
-			    has_ipv4_id(pkt));
+			tcp_hole_add(D, D->high_seq, seq, ts,
+			    (uint16_t)pkt->ip_id, has_ipv4_id(pkt));
 			tcp_history_repeat(c, d, HIST_GAP);
 			v->seg_class = SEG_AFTER_GAP;
 		} else
 			v->seg_class = SEG_NEW;
-		seg_append(D, seq, end, ts);
+		tcp_seg_append(D, seq, end, ts);
 		D->high_seq = end;
-	} else if (is_network_duplicate(D, pkt, seglen)) {
+	} else if (tcp_is_network_duplicate(D, pkt, seglen)) {
 		D->c.network_duplicates++;
 		v->seg_class = SEG_NETWORK_DUPLICATE;
 		D->last_send_ts = ts;
 		return;
 	} else {
 		struct tcp_hole hole;
-		uint32_t unseen = hole_fill(D, seq, end, &hole);
+		uint32_t unseen = tcp_hole_fill(D, seq, end, &hole);
 		uint64_t prev;
-		enum ipid_order order = unseen > 0 ?
-		    ipid_order(D, pkt, &hole) : IPID_UNKNOWN;
+		enum tcp_ipid_order order = unseen > 0 ?
+		    tcp_ipid_order(D, pkt, &hole) : IPID_UNKNOWN;
 
 		if (unseen < seglen)
-			ipid_resent(D, pkt);
+			tcp_ipid_resent(D, pkt);
 		if (unseen > 0 && (order == IPID_OVERTAKEN ||
 		    (order == IPID_UNKNOWN &&
 		    time_since(hole.ts, ts) < reorder_window(c, D, cfg)))) {
@@ -826,7 +541,7 @@ tcp_data(struct tcp_conn *c, const struct tcp_config *cfg,
 			enum tcp_rtx_cause cause;
 			bool again;
 
-			prev = seg_mark_resent(D, seq, end, ts, &again);
+			prev = tcp_seg_mark_resent(D, seq, end, ts, &again);
 			if (prev == 0 && unseen > 0)
 				prev = hole.ts;
 			v->since_original_ns = prev ? time_since(prev, ts) : 0;
@@ -839,17 +554,17 @@ tcp_data(struct tcp_conn *c, const struct tcp_config *cfg,
 			    v->since_original_ns, again,
 			    tcp_conn_sack_ok(c) || D->sack_seen);
 			if (cause == RTX_RTO)
-				seg_mark_timeout(D, seq, end);
+				tcp_seg_mark_timeout(D, seq, end);
 			count_rtx(c, D, d, cause, seq, end, paylen, v);
 			if ((fl & TH_SYN) && !(fl & TH_ACK))
 				v->events |= 1u << TEV_SYN_RETRANSMISSION;
 		}
 		if (seq_gt(end, D->high_seq)) {
-			seg_append(D, D->high_seq, end, ts);
+			tcp_seg_append(D, D->high_seq, end, ts);
 			D->high_seq = end;
 		}
 	}
-	recent_record(D, pkt, seglen);
+	tcp_recent_record(D, pkt, seglen);
 	D->last_send_ts = ts;
 	in_flight_sample(D, paylen, v);
 }
@@ -892,8 +607,7 @@ ack_advance(struct tcp_dir *D, const struct tcp_config *cfg,
 			matched = true;
 			sample = ts - r->first_ts;
 		}
-		D->seg_head = (D->seg_head + 1) & (D->seg_cap - 1);
-		D->seg_count--;
+		seg_drop_oldest(D);
 	}
 	if (matched && !timer)
 		rtt_sample(D, cfg, sample);
@@ -915,7 +629,7 @@ ack_advance(struct tcp_dir *D, const struct tcp_config *cfg,
 	}
 	D->snd_una = ack;
 	D->dup_ack_run = 0;
-	holes_ack(D, ack);
+	tcp_holes_ack(D, ack);
 	if (D->sack_high_valid && seq_leq(D->sack_high, ack))
 		D->sack_high_valid = 0;
 	if (D->recovery && seq_geq(ack, D->recovery_point)) {
@@ -1169,7 +883,7 @@ tcp_conn_packet(struct tcp_conn *c, const struct tcp_config *cfg,
 	endpoint_update(c, pkt, d);
 	ecn_update(D, pkt);
 	tcp_data(c, cfg, pkt, d, v);
-	ipid_update(&c->dir[d], pkt);
+	tcp_ipid_update(&c->dir[d], pkt);
 	tcp_ack(c, cfg, pkt, d, v);
 }
 
@@ -1244,17 +958,4 @@ tcp_rtx_cause_name(enum tcp_rtx_cause r)
 	    "probe" };
 
 	return (unsigned)r < RTX_CAUSES ? names[r] : "?";
-}
-
-uint64_t
-tcp_dir_unique_bytes(const struct tcp_dir *D)
-{
-	uint32_t span;
-
-	if (!D->seq_init || !seq_gt(D->high_seq, D->base_seq))
-		return 0;
-	span = D->high_seq - D->base_seq;
-	if (D->fin_seen && seq_gt(D->high_seq, D->fin_seq) && span > 0)
-		span--;			/* the FIN's sequence number */
-	return span;
 }

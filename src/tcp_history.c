@@ -60,7 +60,8 @@ tcp_history_repeat(struct tcp_conn *c, enum flow_dir side,
 
 /* The whole rule; tcp_history_update() (tcp_int.h) sends only some packets. */
 void
-tcp_history_letters(struct tcp_conn *c, const struct packet *pkt, enum flow_dir d)
+tcp_history_letters(struct tcp_conn *c, const struct packet *pkt,
+    enum flow_dir d)
 {
 	struct tcp_dir *D = &c->dir[d];
 	uint8_t fl = pkt->tcp_flags;

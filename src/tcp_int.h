@@ -4,6 +4,8 @@
  *
  *   tcp.c          connection life, endpoint states, the per-packet order
  *   tcp_history.c  Zeek's history letters and conn_state
+ *   tcp_seq.c      the books of a sender's sequence space: unacknowledged
+ *                  transmissions, holes, recent sends, IPv4 IDs
  *
  * One packet goes through them in a fixed order (tcp_conn_packet()), and
  * the order is part of the rules: each step sees the state the steps before
@@ -75,7 +77,8 @@ tcp_history_update(struct tcp_conn *c, const struct packet *pkt,
 	unsigned bit;
 
 	if (!(fl & (TH_SYN | TH_FIN | TH_RST))) {
-		bit = pkt->payload_len > 0 ? HB_DATA : (fl & TH_ACK) ? HB_ACK : 0;
+		bit = pkt->payload_len > 0 ? HB_DATA :
+		    (fl & TH_ACK) ? HB_ACK : 0;
 		if (bit == 0 || (c->hist_once[d] & bit))
 			return;
 	}
@@ -91,4 +94,103 @@ enum tcp_hist_repeat {
 void	tcp_history_repeat(struct tcp_conn *, enum flow_dir,
 	    enum tcp_hist_repeat);
 
+/* ---- tcp_seq.c ---- */
+
+/* The i-th oldest unacknowledged transmission. */
+static inline struct tcp_seg_rec *
+seg_at(struct tcp_dir *D, uint32_t i)
+{
+	return &D->segs[(D->seg_head + i) & (D->seg_cap - 1)];
+}
+
+/* Forget the oldest: acknowledged, or no room for it. */
+static inline void
+seg_drop_oldest(struct tcp_dir *D)
+{
+	D->seg_head = (D->seg_head + 1) & (D->seg_cap - 1);
+	D->seg_count--;
+}
+
+void	 tcp_seg_make_room(struct tcp_dir *);
+
+/* [seq, end) sent at ts, above all sent before. */
+static inline void
+tcp_seg_append(struct tcp_dir *D, uint32_t seq, uint32_t end, uint64_t ts)
+{
+	struct tcp_seg_rec *r;
+
+	if (D->seg_count == D->seg_cap)
+		tcp_seg_make_room(D);
+	r = seg_at(D, D->seg_count++);
+	r->seq = seq;
+	r->end = end;
+	r->first_ts = r->last_ts = ts;
+	r->retransmitted = 0;
+	r->timeout_resent = 0;
+}
+
+uint64_t tcp_seg_mark_resent(struct tcp_dir *, uint32_t seq, uint32_t end,
+	    uint64_t ts, bool *again);
+void	 tcp_seg_mark_timeout(struct tcp_dir *, uint32_t seq, uint32_t end);
+
+void	 tcp_hole_add(struct tcp_dir *, uint32_t lo, uint32_t hi, uint64_t ts,
+	    uint16_t ipid, bool ipid_set);
+uint32_t tcp_hole_fill(struct tcp_dir *, uint32_t seq, uint32_t end,
+	    struct tcp_hole *oldest);
+void	 tcp_holes_ack(struct tcp_dir *, uint32_t ack);
+
+bool	 tcp_is_network_duplicate(const struct tcp_dir *,
+	    const struct packet *, uint32_t seglen);
+
+/* pkt, of seglen bytes of sequence space, is one of the last few sent. */
+static inline void
+tcp_recent_record(struct tcp_dir *D, const struct packet *pkt,
+    uint32_t seglen)
+{
+	__typeof__(D->recent[0]) *r = &D->recent[D->recent_pos];
+
+	r->seq = pkt->tcp_seq;
+	r->len = seglen;
+	r->ack = pkt->tcp_ack;
+	r->ip_id = pkt->ip_id;
+	r->tsval = pkt->tcp_opt.ts_val;
+	r->window = pkt->tcp_window;
+	r->flags = pkt->tcp_flags;
+	r->ts = pkt->ts_ns;
+	r->valid = 1;
+	D->recent_pos = (uint8_t)((D->recent_pos + 1) % TCP_RECENT);
+}
+
+/* What a segment's IPv4 ID says of the hole it fills. */
+enum tcp_ipid_order { IPID_UNKNOWN, IPID_OVERTAKEN, IPID_RESENT };
+
+void	 tcp_ipid_resent(struct tcp_dir *, const struct packet *);
+enum tcp_ipid_order tcp_ipid_order(const struct tcp_dir *,
+	    const struct packet *, const struct tcp_hole *);
+
+/*
+ * The sender's numbering: whether each ID rose a little over the one before
+ * (see tcp_ipid_order() for why that matters).
+ */
+static inline void
+tcp_ipid_update(struct tcp_dir *D, const struct packet *pkt)
+{
+	uint16_t id = (uint16_t)pkt->ip_id, delta;
+
+	if (!has_ipv4_id(pkt))
+		return;
+	if (!D->ipid_init) {
+		D->ipid_init = 1;
+		D->ipid_max = id;
+	} else {
+		delta = (uint16_t)(id - D->ipid_last);
+		if (delta >= 1 && delta <= 512)
+			D->ipid_rising++;
+		else
+			D->ipid_other++;
+		if ((int16_t)(id - D->ipid_max) > 0)
+			D->ipid_max = id;
+	}
+	D->ipid_last = id;
+}
 #endif
