@@ -6,6 +6,7 @@
  *   tcp_history.c  Zeek's history letters and conn_state
  *   tcp_seq.c      the books of a sender's sequence space: unacknowledged
  *                  transmissions, holes, recent sends, IPv4 IDs
+ *   tcp_rtx.c      segment classes and retransmission causes
  *
  * One packet goes through them in a fixed order (tcp_conn_packet()), and
  * the order is part of the rules: each step sees the state the steps before
@@ -193,4 +194,52 @@ tcp_ipid_update(struct tcp_dir *D, const struct packet *pkt)
 	}
 	D->ipid_last = id;
 }
+/* ---- tcp_rtx.c ---- */
+
+void	 tcp_data_classify(struct tcp_conn *, const struct tcp_config *,
+	    const struct packet *, enum flow_dir, struct tcp_verdict *);
+void	 tcp_rtx_dsack(struct tcp_dir *, uint32_t lo, uint32_t hi);
+
+/* ---- what every packet sent leaves for the ACK side ---- */
+
+/*
+ * How much of the sent data is in flight (not acknowledged, not SACKed)
+ * after a transmission, and whether it fills the peer's window.
+ */
+static inline void
+tcp_in_flight_sample(struct tcp_dir *D, uint32_t paylen, struct tcp_verdict *v)
+{
+	uint64_t flight;
+
+	if (!D->ack_init || !seq_gt(D->high_seq, D->snd_una))
+		return;
+	flight = (uint32_t)(D->high_seq - D->snd_una);
+	flight = flight > D->sacked_bytes ? flight - D->sacked_bytes : 0;
+	if (flight > D->c.max_in_flight)
+		D->c.max_in_flight = flight;
+	D->c.sum_in_flight += flight;
+	D->c.in_flight_samples++;
+	if (paylen > 0 && D->window_known && D->peer_window > 0 &&
+	    flight >= D->peer_window) {
+		D->c.window_full++;
+		v->events |= 1u << TEV_WINDOW_FULL;
+	}
+}
+
+/* When each TSval was first sent, for the timestamp RTT of its echo. */
+static inline void
+tcp_tsval_record(struct tcp_dir *D, const struct packet *pkt)
+{
+	int last = (D->tsval_pos + TCP_TSVAL_RING - 1) % TCP_TSVAL_RING;
+
+	if (!pkt->tcp_opt.has_timestamp)
+		return;
+	if (D->tsval_ts[last] != 0 &&
+	    D->tsval_val[last] == pkt->tcp_opt.ts_val)
+		return;
+	D->tsval_val[D->tsval_pos] = pkt->tcp_opt.ts_val;
+	D->tsval_ts[D->tsval_pos] = pkt->ts_ns;
+	D->tsval_pos = (uint8_t)((D->tsval_pos + 1) % TCP_TSVAL_RING);
+}
+
 #endif

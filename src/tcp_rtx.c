@@ -1,0 +1,379 @@
+/*
+ * Segment classes and retransmission causes, in the sender's direction.
+ *
+ * Every packet that occupies sequence space gets exactly one class (enum
+ * tcp_seg_class) from a fixed sequence of tests, the first that holds
+ * deciding: keep-alive, zero-window probe, new (or after a gap the capture
+ * missed), network duplicate, out of order (fills a hole soon after it
+ * opened, or was numbered before the packet that went past it), and
+ * otherwise retransmission.  A retransmission then gets a cause (enum
+ * tcp_rtx_cause) from the recovery episode the sender is in and from how
+ * long ago the data was last sent, the last ACK came and the last packet
+ * went, against an RTO guessed from the RTT.  The order of the tests is
+ * part of the rules: doc/analysis.md gives each one and why, and the
+ * kernel-truth tests (tests/check_truth.c) hold the counts to the kernels'.
+ *
+ * The facts the tests read are kept by tcp_seq.c (sent ranges, holes,
+ * recent sends, IPv4 IDs) and the ACK side (snd_una, duplicate ACKs, SACK,
+ * the peer's window).  The last TCP_RTX_RING retransmissions are kept here,
+ * allocated on first need, so that a D-SACK arriving later can make them
+ * spurious.
+ */
+#include "config.h"
+
+#include "tcp_int.h"
+#include "xmalloc.h"
+
+/* No retransmission timer fires sooner than this on any stack we know. */
+#define RTO_FLOOR_NS	(200 * NS_PER_MS)
+/* A probe's wait with one segment in flight, beyond two SRTTs. */
+#define TLP_ALONE_EXTRA_NS	(210 * NS_PER_MS)
+
+static uint64_t
+rto_guess(const struct tcp_dir *D, const struct tcp_config *cfg)
+{
+	uint64_t g;
+
+	if (!D->rto.have_sample)
+		return cfg->rto.initial_ns;
+	g = D->rto.srtt_ns + 4 * D->rto.rttvar_ns;
+	return g > RTO_FLOOR_NS ? g : RTO_FLOOR_NS;
+}
+
+static uint64_t
+reorder_window(const struct tcp_conn *c, const struct tcp_dir *D,
+    const struct tcp_config *cfg)
+{
+	if (c->handshake_complete && c->handshake_ack_ts > c->syn_ts)
+		return c->handshake_ack_ts - c->syn_ts;
+	if (D->rtt.samples)
+		return D->rtt.min_ns;
+	return cfg->reorder_default_ns;
+}
+
+static void
+rtx_record(struct tcp_dir *D, uint32_t seq, uint32_t end,
+    enum tcp_rtx_cause cause)
+{
+	if (D->rtx == NULL)
+		D->rtx = xcalloc(TCP_RTX_RING, sizeof *D->rtx);
+	D->rtx[D->rtx_pos].seq = seq;
+	D->rtx[D->rtx_pos].end = end;
+	D->rtx[D->rtx_pos].cause = (uint8_t)cause;
+	D->rtx[D->rtx_pos].valid = 1;
+	D->rtx_pos = (uint8_t)((D->rtx_pos + 1) % TCP_RTX_RING);
+}
+
+/*
+ * Why a segment was sent again.  since_prev is the time since this data was
+ * last sent (0 when the capture never saw it); again says it had been sent
+ * again before, sack that the connection uses SACK.
+ */
+static enum tcp_rtx_cause
+rtx_cause(struct tcp_dir *D, const struct tcp_config *cfg,
+    const struct packet *pkt, uint32_t seq, uint32_t end, uint64_t since_prev,
+    bool again, bool sack)
+{
+	uint64_t ts = pkt->ts_ns, guess = rto_guess(D, cfg);
+	uint64_t since_ack = D->last_ack_ts ? time_since(D->last_ack_ts, ts) :
+	    UINT64_MAX;
+	uint64_t since_send = D->last_send_ts ? time_since(D->last_send_ts, ts) :
+	    UINT64_MAX;
+	bool evidence, tail, quick, alone;
+	/* The head, long after its last sending; and no ACK for as long. */
+	bool head_late = seq == D->snd_una && since_prev >= guess / 2;
+	bool acks_silent = since_ack >= guess / 2;
+	/*
+	 * Without SACK a lost retransmission shows in no ACK (duplicate ACKs
+	 * go on as new data arrives): only the timer sends it once more.
+	 */
+	bool timer_only = again && !sack;
+
+	if (D->ack_init && seq_leq(end, D->snd_una))
+		return RTX_SPURIOUS;
+	if (D->window_known && D->peer_window == 0 && pkt->payload_len <= 1)
+		return RTX_PROBE;
+	if (D->recovery == 1 + RTX_RTO) {
+		if (seq == D->snd_una && seq == D->last_rto_seq) {
+			/* The same head again, no progress: a backed-off RTO. */
+			D->backoff++;
+			if (D->backoff > D->c.max_backoff)
+				D->c.max_backoff = D->backoff;
+			goto timeout;
+		}
+		/*
+		 * A later head, after some progress, sent again long after its
+		 * last sending and after a silence of the ACKs: the timer fired
+		 * once more, a new timeout (the ACKs that made the progress
+		 * reset the backoff).
+		 */
+		if (head_late && acks_silent)
+			goto timeout_start;
+		return RTX_RTO;
+	}
+	if (D->recovery == 1 + RTX_FAST) {
+		/*
+		 * Recovery stalled, timed out: no ACK for a while, or the head
+		 * sent again although only a timer can send it again (see
+		 * the caller), both long after its last sending.
+		 */
+		if (head_late && (acks_silent || timer_only))
+			goto timeout_start;
+		return RTX_FAST;
+	}
+	evidence = (D->dup_ack_run >= 1 && seq == D->snd_una) ||
+	    (D->sack_high_valid && seq_gt(D->sack_high, seq));
+	tail = seq_geq(end, D->high_seq);
+	/*
+	 * A tail-loss probe fires a probe timeout (about two smoothed RTTs,
+	 * RFC 8985; Linux adds 2 ms or more) after the last transmission: a
+	 * tail resent sooner than half an SRTT was found lost by an ACK.
+	 */
+	quick = D->rto.have_sample && since_send < D->rto.srtt_ns / 2;
+	/*
+	 * With one segment in flight the probe timeout waits for a delayed
+	 * ACK too (Linux: two SRTTs and 200 ms, or the RTO if sooner), so the
+	 * probe resends the head about when an RTO would: on a SACK
+	 * connection, the first resend of its only segment in flight (never
+	 * a SYN) within that time, and 10 ms for the timer's ticks, is the
+	 * probe.
+	 */
+	alone = seq == D->snd_una && sack && !again &&
+	    !(pkt->tcp_flags & TH_SYN) && D->rto.have_sample &&
+	    since_send <= 2 * D->rto.srtt_ns + TLP_ALONE_EXTRA_NS;
+	if (tail && !evidence && !quick &&
+	    (seq != D->snd_una || since_send < guess / 2 || alone))
+		return RTX_PROBE;
+	/*
+	 * With ACKs arriving, fast recovery: on duplicate-ACK or SACK
+	 * evidence, or when the segment was sent again well within any
+	 * retransmission timeout of its last sending (the ACKs found it lost,
+	 * not a timer: Linux's RACK, data sent after it SACKed or acknowledged,
+	 * often a retransmission of lower data; a lost retransmission).
+	 */
+	if (since_ack < guess / 2 &&
+	    (evidence || (since_prev != 0 && since_prev < guess / 2))) {
+		D->recovery = 1 + RTX_FAST;
+		D->recovery_point = D->high_seq;
+		return RTX_FAST;
+	}
+timeout_start:
+	D->recovery = 1 + RTX_RTO;
+	D->recovery_point = D->high_seq;
+	D->last_rto_seq = seq;
+	D->backoff = 0;
+timeout:
+	D->c.rto_timeouts++;
+	if (since_prev) {
+		if (D->c.observed_rto_min_ns == 0 ||
+		    since_prev < D->c.observed_rto_min_ns)
+			D->c.observed_rto_min_ns = since_prev;
+		if (since_prev > D->c.observed_rto_max_ns)
+			D->c.observed_rto_max_ns = since_prev;
+		if (D->rto.have_sample && since_prev < D->rto.rto_ns)
+			D->c.rto_below_estimate++;
+	}
+	return RTX_RTO;
+}
+
+static void
+count_rtx(struct tcp_conn *c, struct tcp_dir *D, enum flow_dir d,
+    enum tcp_rtx_cause cause, uint32_t seq, uint32_t end, uint32_t paylen,
+    struct tcp_verdict *v)
+{
+	D->c.retransmissions[cause]++;
+	D->c.retransmissions_total++;
+	D->c.retransmitted_bytes += paylen;
+	rtx_record(D, seq, end, cause);
+	v->seg_class = SEG_RETRANSMISSION;
+	v->cause = (uint8_t)cause;
+	if (paylen > 0)
+		tcp_history_repeat(c, d, HIST_RETRANSMISSION);
+}
+
+/* Classify the sequence space pkt occupies, in its sender's direction. */
+void
+tcp_data_classify(struct tcp_conn *c, const struct tcp_config *cfg,
+    const struct packet *pkt, enum flow_dir d, struct tcp_verdict *v)
+{
+	struct tcp_dir *D = &c->dir[d];
+	uint8_t fl = pkt->tcp_flags;
+	uint32_t seq = pkt->tcp_seq, paylen = pkt->payload_len;
+	uint32_t seglen, end;
+	uint64_t ts = pkt->ts_ns;
+
+	if (fl & TH_RST)
+		return;
+	if ((fl & TH_SYN) && D->isn_set && seq != D->isn &&
+	    seq_lt(seq, D->high_seq))
+		return;		/* a bogus SYN inside the old sequence space */
+	if (fl & TH_SYN) {
+		if (!D->isn_set || seq != D->isn) {
+			/* The first SYN (or a new incarnation). */
+			D->isn = seq;
+			D->isn_set = 1;
+			D->base_seq = seq + 1;
+			D->high_seq = seq;
+			D->seq_init = 1;
+			D->nholes = 0;
+			D->seg_count = 0;
+			D->snd_una = seq;
+			D->ack_init = 1;
+		}
+	}
+	if (!D->seq_init) {
+		D->base_seq = D->high_seq = seq;
+		D->seq_init = 1;
+		if (!D->ack_init) {
+			D->snd_una = seq;
+			D->ack_init = 1;
+		}
+	}
+	seglen = paylen + !!(fl & TH_SYN) + !!(fl & TH_FIN);
+	if (fl & TH_FIN) {
+		D->fin_seen = 1;
+		D->fin_seq = seq + paylen;
+	}
+	tcp_tsval_record(D, pkt);
+
+	/* A keep-alive (or zero-window probe) re-sends the byte before snd.nxt. */
+	if (paylen <= 1 && !(fl & (TH_SYN | TH_FIN)) &&
+	    seq == D->high_seq - 1 && D->ack_init &&
+	    (D->snd_una == D->high_seq || paylen == 0)) {
+		v->seg_class = SEG_KEEP_ALIVE;
+		if (D->window_known && D->peer_window == 0)
+			D->c.zero_window_probes++;
+		else
+			D->c.keep_alives++;
+		return;		/* never data: not a data segment either */
+	}
+	if (paylen > 0)
+		D->c.data_segments++;
+	else if (seglen == 0 && (fl & TH_ACK))
+		D->c.pure_acks++;
+	if (seglen == 0)
+		return;
+	end = seq + seglen;
+
+	/*
+	 * One byte at the window's edge while the peer advertises zero: a
+	 * zero-window probe (BSD's persist timer sends the same byte again
+	 * and again), counted as a probe, never as a retransmission, as the
+	 * kernels themselves count them.  The receiver must drop it, so the
+	 * byte counts as sent only when it goes out again into an open
+	 * window (or the peer acknowledges it after all).
+	 */
+	if (paylen == 1 && !(fl & (TH_SYN | TH_FIN)) && D->window_known &&
+	    D->peer_window == 0 && D->ack_init && seq == D->snd_una &&
+	    seq == D->high_seq) {
+		v->seg_class = SEG_ZERO_WINDOW_PROBE;
+		D->c.zero_window_probes++;
+		D->probe_end = end;
+		D->last_send_ts = ts;
+		return;
+	}
+
+	if (seq_geq(seq, D->high_seq)) {
+		if (seq_gt(seq, D->high_seq)) {
+			D->c.lost_segments++;
+			D->c.lost_bytes += (uint32_t)(seq - D->high_seq);
+			tcp_hole_add(D, D->high_seq, seq, ts,
+			    (uint16_t)pkt->ip_id, has_ipv4_id(pkt));
+			tcp_history_repeat(c, d, HIST_GAP);
+			v->seg_class = SEG_AFTER_GAP;
+		} else
+			v->seg_class = SEG_NEW;
+		tcp_seg_append(D, seq, end, ts);
+		D->high_seq = end;
+	} else if (tcp_is_network_duplicate(D, pkt, seglen)) {
+		D->c.network_duplicates++;
+		v->seg_class = SEG_NETWORK_DUPLICATE;
+		D->last_send_ts = ts;
+		return;
+	} else {
+		struct tcp_hole hole;
+		uint32_t unseen = tcp_hole_fill(D, seq, end, &hole);
+		uint64_t prev;
+		enum tcp_ipid_order order = unseen > 0 ?
+		    tcp_ipid_order(D, pkt, &hole) : IPID_UNKNOWN;
+
+		if (unseen < seglen)
+			tcp_ipid_resent(D, pkt);
+		if (unseen > 0 && (order == IPID_OVERTAKEN ||
+		    (order == IPID_UNKNOWN &&
+		    time_since(hole.ts, ts) < reorder_window(c, D, cfg)))) {
+			D->c.out_of_order++;
+			v->seg_class = SEG_OUT_OF_ORDER;
+		} else {
+			enum tcp_rtx_cause cause;
+			bool again;
+
+			prev = tcp_seg_mark_resent(D, seq, end, ts, &again);
+			if (prev == 0 && unseen > 0)
+				prev = hole.ts;
+			v->since_original_ns = prev ? time_since(prev, ts) : 0;
+			/*
+			 * SACK is in use if the handshake agreed to it or,
+			 * when the capture missed the handshake, if the peer
+			 * sends it.
+			 */
+			cause = rtx_cause(D, cfg, pkt, seq, end,
+			    v->since_original_ns, again,
+			    tcp_conn_sack_ok(c) || D->sack_seen);
+			if (cause == RTX_RTO)
+				tcp_seg_mark_timeout(D, seq, end);
+			count_rtx(c, D, d, cause, seq, end, paylen, v);
+			if ((fl & TH_SYN) && !(fl & TH_ACK))
+				v->events |= 1u << TEV_SYN_RETRANSMISSION;
+		}
+		if (seq_gt(end, D->high_seq)) {
+			tcp_seg_append(D, D->high_seq, end, ts);
+			D->high_seq = end;
+		}
+	}
+	tcp_recent_record(D, pkt, seglen);
+	D->last_send_ts = ts;
+	tcp_in_flight_sample(D, paylen, v);
+}
+
+/*
+ * A D-SACK block [lo, hi) says the peer got that data twice: the
+ * retransmissions it covers were not needed.  Newest first, each stretch of
+ * data once (a segment resent twice and D-SACKed once is one spurious
+ * retransmission, the latest), and every segment of a block that covers
+ * several.
+ */
+void
+tcp_rtx_dsack(struct tcp_dir *D, uint32_t lo, uint32_t hi)
+{
+	uint32_t done_lo[8], done_hi[8];
+	int i, j, ndone = 0;
+
+	if (D->rtx == NULL)
+		return;			/* nothing was ever resent */
+	for (i = 1; i <= TCP_RTX_RING; i++) {
+		struct tcp_rtx_rec *r =
+		    &D->rtx[(D->rtx_pos + TCP_RTX_RING - i) % TCP_RTX_RING];
+		bool seen = false;
+
+		if (!r->valid || !seq_lt(r->seq, hi) || !seq_gt(r->end, lo))
+			continue;
+		for (j = 0; j < ndone; j++)
+			if (seq_lt(r->seq, done_hi[j]) &&
+			    seq_gt(r->end, done_lo[j]))
+				seen = true;
+		if (seen)
+			continue;
+		if (r->cause != RTX_SPURIOUS) {
+			D->c.retransmissions[r->cause]--;
+			D->c.retransmissions[RTX_SPURIOUS]++;
+			r->cause = RTX_SPURIOUS;
+		}
+		r->valid = 0;
+		if (ndone == (int)(sizeof done_lo / sizeof done_lo[0]))
+			return;
+		done_lo[ndone] = r->seq;
+		done_hi[ndone] = r->end;
+		ndone++;
+	}
+}
