@@ -7,6 +7,7 @@
  *   tcp_seq.c      the books of a sender's sequence space: unacknowledged
  *                  transmissions, holes, recent sends, IPv4 IDs
  *   tcp_rtx.c      segment classes and retransmission causes
+ *   tcp_ack.c      ACKs, RTT samples, SACK, the peer's window
  *
  * One packet goes through them in a fixed order (tcp_conn_packet()), and
  * the order is part of the rules: each step sees the state the steps before
@@ -52,6 +53,16 @@ static inline bool
 has_ipv4_id(const struct packet *pkt)
 {
 	return pkt->ip_version == 4 && pkt->ip_id != 0;
+}
+
+/*
+ * Both SYNs carried the window scale option: tcp_conn_wscale_ok(), inline
+ * for the ACK side, which scales every window by it.
+ */
+static inline bool
+tcp_wscale_agreed(const struct tcp_conn *c)
+{
+	return c->dir[0].has_wscale && c->dir[1].has_wscale;
 }
 
 /* ---- tcp_history.c ---- */
@@ -200,7 +211,12 @@ void	 tcp_data_classify(struct tcp_conn *, const struct tcp_config *,
 	    const struct packet *, enum flow_dir, struct tcp_verdict *);
 void	 tcp_rtx_dsack(struct tcp_dir *, uint32_t lo, uint32_t hi);
 
-/* ---- what every packet sent leaves for the ACK side ---- */
+/* ---- tcp_ack.c ---- */
+
+void	 tcp_ack_apply(struct tcp_conn *, const struct tcp_config *,
+	    const struct packet *, enum flow_dir, struct tcp_verdict *);
+
+/* What every packet sent leaves for the ACK side, inline. */
 
 /*
  * How much of the sent data is in flight (not acknowledged, not SACKed)

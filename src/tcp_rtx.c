@@ -14,7 +14,7 @@
  * kernel-truth tests (tests/check_truth.c) hold the counts to the kernels'.
  *
  * The facts the tests read are kept by tcp_seq.c (sent ranges, holes,
- * recent sends, IPv4 IDs) and the ACK side (snd_una, duplicate ACKs, SACK,
+ * recent sends, IPv4 IDs) and tcp_ack.c (snd_una, duplicate ACKs, SACK,
  * the peer's window).  The last TCP_RTX_RING retransmissions are kept here,
  * allocated on first need, so that a D-SACK arriving later can make them
  * spurious.
