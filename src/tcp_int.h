@@ -108,6 +108,8 @@ void	tcp_history_repeat(struct tcp_conn *, enum flow_dir,
 
 /* ---- tcp_seq.c ---- */
 
+void	 tcp_seq_start(struct tcp_dir *, const struct packet *);
+
 /* The i-th oldest unacknowledged transmission. */
 static inline struct tcp_seg_rec *
 seg_at(struct tcp_dir *D, uint32_t i)

@@ -191,7 +191,130 @@ count_rtx(struct tcp_conn *c, struct tcp_dir *D, enum flow_dir d,
 		tcp_history_repeat(c, d, HIST_RETRANSMISSION);
 }
 
-/* Classify the sequence space pkt occupies, in its sender's direction. */
+/*
+ * A keep-alive (or a zero-window probe sent as one) re-sends the byte
+ * before snd.nxt: everything acknowledged, or no payload at all.
+ */
+static bool
+is_keep_alive(const struct tcp_dir *D, const struct packet *pkt)
+{
+	uint32_t paylen = pkt->payload_len;
+
+	return paylen <= 1 && !(pkt->tcp_flags & (TH_SYN | TH_FIN)) &&
+	    pkt->tcp_seq == D->high_seq - 1 && D->ack_init &&
+	    (D->snd_una == D->high_seq || paylen == 0);
+}
+
+/*
+ * One byte at the window's edge while the peer advertises zero: a
+ * zero-window probe (BSD's persist timer sends the same byte again
+ * and again), counted as a probe, never as a retransmission, as the
+ * kernels themselves count them.  The receiver must drop it, so the
+ * byte counts as sent only when it goes out again into an open
+ * window (or the peer acknowledges it after all).
+ */
+static bool
+is_zero_window_probe(const struct tcp_dir *D, const struct packet *pkt)
+{
+	return pkt->payload_len == 1 &&
+	    !(pkt->tcp_flags & (TH_SYN | TH_FIN)) && D->window_known &&
+	    D->peer_window == 0 && D->ack_init &&
+	    pkt->tcp_seq == D->snd_una && pkt->tcp_seq == D->high_seq;
+}
+
+/* Data from high_seq on: new, or new beyond a gap the capture missed. */
+static void
+classify_new(struct tcp_conn *c, const struct packet *pkt, enum flow_dir d,
+    uint32_t end, struct tcp_verdict *v)
+{
+	struct tcp_dir *D = &c->dir[d];
+	uint32_t seq = pkt->tcp_seq;
+
+	if (seq_gt(seq, D->high_seq)) {
+		D->c.lost_segments++;
+		D->c.lost_bytes += (uint32_t)(seq - D->high_seq);
+		tcp_hole_add(D, D->high_seq, seq, pkt->ts_ns,
+		    (uint16_t)pkt->ip_id, has_ipv4_id(pkt));
+		tcp_history_repeat(c, d, HIST_GAP);
+		v->seg_class = SEG_AFTER_GAP;
+	} else
+		v->seg_class = SEG_NEW;
+	tcp_seg_append(D, seq, end, pkt->ts_ns);
+	D->high_seq = end;
+}
+
+/*
+ * Data sent again: since when (its last sending, or if the capture never
+ * saw it, the opening of its hole at hole_ts), why, and counted so.
+ */
+static void
+classify_retransmission(struct tcp_conn *c, const struct tcp_config *cfg,
+    const struct packet *pkt, enum flow_dir d, uint32_t end,
+    uint64_t hole_ts, struct tcp_verdict *v)
+{
+	struct tcp_dir *D = &c->dir[d];
+	uint32_t seq = pkt->tcp_seq;
+	enum tcp_rtx_cause cause;
+	uint64_t prev;
+	bool again, sack;
+
+	prev = tcp_seg_mark_resent(D, seq, end, pkt->ts_ns, &again);
+	if (prev == 0)
+		prev = hole_ts;
+	v->since_original_ns = prev ? time_since(prev, pkt->ts_ns) : 0;
+	/*
+	 * SACK is in use if the handshake agreed to it or, when the capture
+	 * missed the handshake, if the peer sends it.
+	 */
+	sack = tcp_conn_sack_ok(c) || D->sack_seen;
+	cause = rtx_cause(D, cfg, pkt, seq, end, v->since_original_ns, again,
+	    sack);
+	if (cause == RTX_RTO)
+		tcp_seg_mark_timeout(D, seq, end);
+	count_rtx(c, D, d, cause, seq, end, pkt->payload_len, v);
+	if ((pkt->tcp_flags & TH_SYN) && !(pkt->tcp_flags & TH_ACK))
+		v->events |= 1u << TEV_SYN_RETRANSMISSION;
+}
+
+/*
+ * Data below high_seq that is no copy of a recent packet: out of order if
+ * it fills a hole and was sent before the packet that went past the hole
+ * (by the IPv4 IDs) or, when the IDs cannot tell, came within the
+ * reordering window after the hole opened; otherwise a retransmission.
+ * Either way, what it carries beyond high_seq is new.
+ */
+static void
+classify_below_high(struct tcp_conn *c, const struct tcp_config *cfg,
+    const struct packet *pkt, enum flow_dir d, uint32_t seglen,
+    struct tcp_verdict *v)
+{
+	struct tcp_dir *D = &c->dir[d];
+	uint32_t seq = pkt->tcp_seq, end = seq + seglen;
+	struct tcp_hole hole;
+	uint32_t unseen = tcp_hole_fill(D, seq, end, &hole);
+	enum tcp_ipid_order order = unseen > 0 ?
+	    tcp_ipid_order(D, pkt, &hole) : IPID_UNKNOWN;
+
+	if (unseen < seglen)
+		tcp_ipid_resent(D, pkt);
+	if (unseen > 0 && (order == IPID_OVERTAKEN ||
+	    (order == IPID_UNKNOWN &&
+	    time_since(hole.ts, pkt->ts_ns) < reorder_window(c, D, cfg)))) {
+		D->c.out_of_order++;
+		v->seg_class = SEG_OUT_OF_ORDER;
+	} else
+		classify_retransmission(c, cfg, pkt, d, end,
+		    unseen > 0 ? hole.ts : 0, v);
+	if (seq_gt(end, D->high_seq)) {
+		tcp_seg_append(D, D->high_seq, end, pkt->ts_ns);
+		D->high_seq = end;
+	}
+}
+
+/*
+ * Classify the sequence space pkt occupies, in its sender's direction: the
+ * tests of doc/analysis.md, in its order, the first that holds deciding.
+ */
 void
 tcp_data_classify(struct tcp_conn *c, const struct tcp_config *cfg,
     const struct packet *pkt, enum flow_dir d, struct tcp_verdict *v)
@@ -199,7 +322,7 @@ tcp_data_classify(struct tcp_conn *c, const struct tcp_config *cfg,
 	struct tcp_dir *D = &c->dir[d];
 	uint8_t fl = pkt->tcp_flags;
 	uint32_t seq = pkt->tcp_seq, paylen = pkt->payload_len;
-	uint32_t seglen, end;
+	uint32_t seglen = paylen + !!(fl & TH_SYN) + !!(fl & TH_FIN);
 	uint64_t ts = pkt->ts_ns;
 
 	if (fl & TH_RST)
@@ -207,39 +330,14 @@ tcp_data_classify(struct tcp_conn *c, const struct tcp_config *cfg,
 	if ((fl & TH_SYN) && D->isn_set && seq != D->isn &&
 	    seq_lt(seq, D->high_seq))
 		return;		/* a bogus SYN inside the old sequence space */
-	if (fl & TH_SYN) {
-		if (!D->isn_set || seq != D->isn) {
-			/* The first SYN (or a new incarnation). */
-			D->isn = seq;
-			D->isn_set = 1;
-			D->base_seq = seq + 1;
-			D->high_seq = seq;
-			D->seq_init = 1;
-			D->nholes = 0;
-			D->seg_count = 0;
-			D->snd_una = seq;
-			D->ack_init = 1;
-		}
-	}
-	if (!D->seq_init) {
-		D->base_seq = D->high_seq = seq;
-		D->seq_init = 1;
-		if (!D->ack_init) {
-			D->snd_una = seq;
-			D->ack_init = 1;
-		}
-	}
-	seglen = paylen + !!(fl & TH_SYN) + !!(fl & TH_FIN);
+	if ((fl & TH_SYN) || !D->seq_init)
+		tcp_seq_start(D, pkt);
 	if (fl & TH_FIN) {
 		D->fin_seen = 1;
 		D->fin_seq = seq + paylen;
 	}
 	tcp_tsval_record(D, pkt);
-
-	/* A keep-alive (or zero-window probe) re-sends the byte before snd.nxt. */
-	if (paylen <= 1 && !(fl & (TH_SYN | TH_FIN)) &&
-	    seq == D->high_seq - 1 && D->ack_init &&
-	    (D->snd_una == D->high_seq || paylen == 0)) {
+	if (is_keep_alive(D, pkt)) {
 		v->seg_class = SEG_KEEP_ALIVE;
 		if (D->window_known && D->peer_window == 0)
 			D->c.zero_window_probes++;
@@ -253,84 +351,22 @@ tcp_data_classify(struct tcp_conn *c, const struct tcp_config *cfg,
 		D->c.pure_acks++;
 	if (seglen == 0)
 		return;
-	end = seq + seglen;
-
-	/*
-	 * One byte at the window's edge while the peer advertises zero: a
-	 * zero-window probe (BSD's persist timer sends the same byte again
-	 * and again), counted as a probe, never as a retransmission, as the
-	 * kernels themselves count them.  The receiver must drop it, so the
-	 * byte counts as sent only when it goes out again into an open
-	 * window (or the peer acknowledges it after all).
-	 */
-	if (paylen == 1 && !(fl & (TH_SYN | TH_FIN)) && D->window_known &&
-	    D->peer_window == 0 && D->ack_init && seq == D->snd_una &&
-	    seq == D->high_seq) {
+	if (is_zero_window_probe(D, pkt)) {
 		v->seg_class = SEG_ZERO_WINDOW_PROBE;
 		D->c.zero_window_probes++;
-		D->probe_end = end;
+		D->probe_end = seq + seglen;
 		D->last_send_ts = ts;
 		return;
 	}
-
-	if (seq_geq(seq, D->high_seq)) {
-		if (seq_gt(seq, D->high_seq)) {
-			D->c.lost_segments++;
-			D->c.lost_bytes += (uint32_t)(seq - D->high_seq);
-			tcp_hole_add(D, D->high_seq, seq, ts,
-			    (uint16_t)pkt->ip_id, has_ipv4_id(pkt));
-			tcp_history_repeat(c, d, HIST_GAP);
-			v->seg_class = SEG_AFTER_GAP;
-		} else
-			v->seg_class = SEG_NEW;
-		tcp_seg_append(D, seq, end, ts);
-		D->high_seq = end;
-	} else if (tcp_is_network_duplicate(D, pkt, seglen)) {
+	if (seq_geq(seq, D->high_seq))
+		classify_new(c, pkt, d, seq + seglen, v);
+	else if (tcp_is_network_duplicate(D, pkt, seglen)) {
 		D->c.network_duplicates++;
 		v->seg_class = SEG_NETWORK_DUPLICATE;
 		D->last_send_ts = ts;
 		return;
-	} else {
-		struct tcp_hole hole;
-		uint32_t unseen = tcp_hole_fill(D, seq, end, &hole);
-		uint64_t prev;
-		enum tcp_ipid_order order = unseen > 0 ?
-		    tcp_ipid_order(D, pkt, &hole) : IPID_UNKNOWN;
-
-		if (unseen < seglen)
-			tcp_ipid_resent(D, pkt);
-		if (unseen > 0 && (order == IPID_OVERTAKEN ||
-		    (order == IPID_UNKNOWN &&
-		    time_since(hole.ts, ts) < reorder_window(c, D, cfg)))) {
-			D->c.out_of_order++;
-			v->seg_class = SEG_OUT_OF_ORDER;
-		} else {
-			enum tcp_rtx_cause cause;
-			bool again;
-
-			prev = tcp_seg_mark_resent(D, seq, end, ts, &again);
-			if (prev == 0 && unseen > 0)
-				prev = hole.ts;
-			v->since_original_ns = prev ? time_since(prev, ts) : 0;
-			/*
-			 * SACK is in use if the handshake agreed to it or,
-			 * when the capture missed the handshake, if the peer
-			 * sends it.
-			 */
-			cause = rtx_cause(D, cfg, pkt, seq, end,
-			    v->since_original_ns, again,
-			    tcp_conn_sack_ok(c) || D->sack_seen);
-			if (cause == RTX_RTO)
-				tcp_seg_mark_timeout(D, seq, end);
-			count_rtx(c, D, d, cause, seq, end, paylen, v);
-			if ((fl & TH_SYN) && !(fl & TH_ACK))
-				v->events |= 1u << TEV_SYN_RETRANSMISSION;
-		}
-		if (seq_gt(end, D->high_seq)) {
-			tcp_seg_append(D, D->high_seq, end, ts);
-			D->high_seq = end;
-		}
-	}
+	} else
+		classify_below_high(c, cfg, pkt, d, seglen, v);
 	tcp_recent_record(D, pkt, seglen);
 	D->last_send_ts = ts;
 	tcp_in_flight_sample(D, paylen, v);

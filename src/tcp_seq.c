@@ -29,6 +29,39 @@
 /* ... and with the same IPv4 ID: no stack resends that fast. */
 #define DUP_ID_WINDOW_NS	(50 * NS_PER_MS)
 
+/* ---- where the sequence space starts ---- */
+
+/*
+ * At the sender's SYN: its first, or one with another ISN (a new
+ * incarnation), which starts the books afresh.  Without a SYN, at the
+ * first packet the capture saw.
+ */
+void
+tcp_seq_start(struct tcp_dir *D, const struct packet *pkt)
+{
+	uint32_t seq = pkt->tcp_seq;
+
+	if ((pkt->tcp_flags & TH_SYN) && (!D->isn_set || seq != D->isn)) {
+		D->isn = seq;
+		D->isn_set = 1;
+		D->base_seq = seq + 1;
+		D->high_seq = seq;
+		D->seq_init = 1;
+		D->nholes = 0;
+		D->seg_count = 0;
+		D->snd_una = seq;
+		D->ack_init = 1;
+	}
+	if (!D->seq_init) {
+		D->base_seq = D->high_seq = seq;
+		D->seq_init = 1;
+		if (!D->ack_init) {
+			D->snd_una = seq;
+			D->ack_init = 1;
+		}
+	}
+}
+
 /* ---- the ring of unacknowledged transmissions ---- */
 
 /*
