@@ -64,105 +64,40 @@ rtx_record(struct tcp_dir *D, uint32_t seq, uint32_t end,
 	D->rtx_pos = (uint8_t)((D->rtx_pos + 1) % TCP_RTX_RING);
 }
 
+/* What the cause of a retransmission is judged by. */
+struct rtx_times {
+	uint64_t guess;		/* the RTO, as far as we can tell */
+	uint64_t since_prev;	/* since the data was last sent; 0: never */
+	uint64_t since_ack;	/* since the last ACK; UINT64_MAX: none yet */
+	uint64_t since_send;	/* since the last packet sent; or UINT64_MAX */
+	bool	 head_late;	/* the head, long after its last sending */
+	bool	 acks_silent;	/* ... and no ACK for as long */
+};
+
+static void
+rtx_times_get(struct rtx_times *t, const struct tcp_dir *D,
+    const struct tcp_config *cfg, const struct packet *pkt, uint32_t seq,
+    uint64_t since_prev)
+{
+	uint64_t ts = pkt->ts_ns;
+
+	t->guess = rto_guess(D, cfg);
+	t->since_prev = since_prev;
+	t->since_ack = D->last_ack_ts ? time_since(D->last_ack_ts, ts) :
+	    UINT64_MAX;
+	t->since_send = D->last_send_ts ? time_since(D->last_send_ts, ts) :
+	    UINT64_MAX;
+	t->head_late = seq == D->snd_una && since_prev >= t->guess / 2;
+	t->acks_silent = t->since_ack >= t->guess / 2;
+}
+
 /*
- * Why a segment was sent again.  since_prev is the time since this data was
- * last sent (0 when the capture never saw it); again says it had been sent
- * again before, sack that the connection uses SACK.
+ * A retransmission timer fired: count it, and what the wait since the data
+ * was last sent says of the sender's RTO.
  */
 static enum tcp_rtx_cause
-rtx_cause(struct tcp_dir *D, const struct tcp_config *cfg,
-    const struct packet *pkt, uint32_t seq, uint32_t end, uint64_t since_prev,
-    bool again, bool sack)
+rto_fired(struct tcp_dir *D, uint64_t since_prev)
 {
-	uint64_t ts = pkt->ts_ns, guess = rto_guess(D, cfg);
-	uint64_t since_ack = D->last_ack_ts ? time_since(D->last_ack_ts, ts) :
-	    UINT64_MAX;
-	uint64_t since_send = D->last_send_ts ? time_since(D->last_send_ts, ts) :
-	    UINT64_MAX;
-	bool evidence, tail, quick, alone;
-	/* The head, long after its last sending; and no ACK for as long. */
-	bool head_late = seq == D->snd_una && since_prev >= guess / 2;
-	bool acks_silent = since_ack >= guess / 2;
-	/*
-	 * Without SACK a lost retransmission shows in no ACK (duplicate ACKs
-	 * go on as new data arrives): only the timer sends it once more.
-	 */
-	bool timer_only = again && !sack;
-
-	if (D->ack_init && seq_leq(end, D->snd_una))
-		return RTX_SPURIOUS;
-	if (D->window_known && D->peer_window == 0 && pkt->payload_len <= 1)
-		return RTX_PROBE;
-	if (D->recovery == 1 + RTX_RTO) {
-		if (seq == D->snd_una && seq == D->last_rto_seq) {
-			/* The same head again, no progress: a backed-off RTO. */
-			D->backoff++;
-			if (D->backoff > D->c.max_backoff)
-				D->c.max_backoff = D->backoff;
-			goto timeout;
-		}
-		/*
-		 * A later head, after some progress, sent again long after its
-		 * last sending and after a silence of the ACKs: the timer fired
-		 * once more, a new timeout (the ACKs that made the progress
-		 * reset the backoff).
-		 */
-		if (head_late && acks_silent)
-			goto timeout_start;
-		return RTX_RTO;
-	}
-	if (D->recovery == 1 + RTX_FAST) {
-		/*
-		 * Recovery stalled, timed out: no ACK for a while, or the head
-		 * sent again although only a timer can send it again (see
-		 * the caller), both long after its last sending.
-		 */
-		if (head_late && (acks_silent || timer_only))
-			goto timeout_start;
-		return RTX_FAST;
-	}
-	evidence = (D->dup_ack_run >= 1 && seq == D->snd_una) ||
-	    (D->sack_high_valid && seq_gt(D->sack_high, seq));
-	tail = seq_geq(end, D->high_seq);
-	/*
-	 * A tail-loss probe fires a probe timeout (about two smoothed RTTs,
-	 * RFC 8985; Linux adds 2 ms or more) after the last transmission: a
-	 * tail resent sooner than half an SRTT was found lost by an ACK.
-	 */
-	quick = D->rto.have_sample && since_send < D->rto.srtt_ns / 2;
-	/*
-	 * With one segment in flight the probe timeout waits for a delayed
-	 * ACK too (Linux: two SRTTs and 200 ms, or the RTO if sooner), so the
-	 * probe resends the head about when an RTO would: on a SACK
-	 * connection, the first resend of its only segment in flight (never
-	 * a SYN) within that time, and 10 ms for the timer's ticks, is the
-	 * probe.
-	 */
-	alone = seq == D->snd_una && sack && !again &&
-	    !(pkt->tcp_flags & TH_SYN) && D->rto.have_sample &&
-	    since_send <= 2 * D->rto.srtt_ns + TLP_ALONE_EXTRA_NS;
-	if (tail && !evidence && !quick &&
-	    (seq != D->snd_una || since_send < guess / 2 || alone))
-		return RTX_PROBE;
-	/*
-	 * With ACKs arriving, fast recovery: on duplicate-ACK or SACK
-	 * evidence, or when the segment was sent again well within any
-	 * retransmission timeout of its last sending (the ACKs found it lost,
-	 * not a timer: Linux's RACK, data sent after it SACKed or acknowledged,
-	 * often a retransmission of lower data; a lost retransmission).
-	 */
-	if (since_ack < guess / 2 &&
-	    (evidence || (since_prev != 0 && since_prev < guess / 2))) {
-		D->recovery = 1 + RTX_FAST;
-		D->recovery_point = D->high_seq;
-		return RTX_FAST;
-	}
-timeout_start:
-	D->recovery = 1 + RTX_RTO;
-	D->recovery_point = D->high_seq;
-	D->last_rto_seq = seq;
-	D->backoff = 0;
-timeout:
 	D->c.rto_timeouts++;
 	if (since_prev) {
 		if (D->c.observed_rto_min_ns == 0 ||
@@ -174,6 +109,130 @@ timeout:
 			D->c.rto_below_estimate++;
 	}
 	return RTX_RTO;
+}
+
+/* A timeout that starts a recovery episode, its backoff at zero. */
+static enum tcp_rtx_cause
+rto_episode_start(struct tcp_dir *D, uint32_t seq, uint64_t since_prev)
+{
+	D->recovery = 1 + RTX_RTO;
+	D->recovery_point = D->high_seq;
+	D->last_rto_seq = seq;
+	D->backoff = 0;
+	return rto_fired(D, since_prev);
+}
+
+static enum tcp_rtx_cause
+cause_in_rto_recovery(struct tcp_dir *D, uint32_t seq,
+    const struct rtx_times *t)
+{
+	if (seq == D->snd_una && seq == D->last_rto_seq) {
+		/* The same head again, no progress: a backed-off RTO. */
+		D->backoff++;
+		if (D->backoff > D->c.max_backoff)
+			D->c.max_backoff = D->backoff;
+		return rto_fired(D, t->since_prev);
+	}
+	/*
+	 * A later head, after some progress, sent again long after its
+	 * last sending and after a silence of the ACKs: the timer fired
+	 * once more, a new timeout (the ACKs that made the progress
+	 * reset the backoff).
+	 */
+	if (t->head_late && t->acks_silent)
+		return rto_episode_start(D, seq, t->since_prev);
+	return RTX_RTO;
+}
+
+/*
+ * Without SACK a lost retransmission shows in no ACK (duplicate ACKs go on
+ * as new data arrives): timer_only says only the timer can send it again.
+ */
+static enum tcp_rtx_cause
+cause_in_fast_recovery(struct tcp_dir *D, uint32_t seq,
+    const struct rtx_times *t, bool timer_only)
+{
+	/*
+	 * Recovery stalled, timed out: no ACK for a while, or the head
+	 * sent again although only a timer can send it again, both long
+	 * after its last sending.
+	 */
+	if (t->head_late && (t->acks_silent || timer_only))
+		return rto_episode_start(D, seq, t->since_prev);
+	return RTX_FAST;
+}
+
+/* Not in a recovery episode: a tail-loss probe, or one starts. */
+static enum tcp_rtx_cause
+cause_out_of_recovery(struct tcp_dir *D, const struct packet *pkt,
+    uint32_t seq, uint32_t end, const struct rtx_times *t, bool again,
+    bool sack)
+{
+	bool evidence, tail, quick, alone;
+
+	evidence = (D->dup_ack_run >= 1 && seq == D->snd_una) ||
+	    (D->sack_high_valid && seq_gt(D->sack_high, seq));
+	tail = seq_geq(end, D->high_seq);
+	/*
+	 * A tail-loss probe fires a probe timeout (about two smoothed RTTs,
+	 * RFC 8985; Linux adds 2 ms or more) after the last transmission: a
+	 * tail resent sooner than half an SRTT was found lost by an ACK.
+	 */
+	quick = D->rto.have_sample && t->since_send < D->rto.srtt_ns / 2;
+	/*
+	 * With one segment in flight the probe timeout waits for a delayed
+	 * ACK too (Linux: two SRTTs and 200 ms, or the RTO if sooner), so the
+	 * probe resends the head about when an RTO would: on a SACK
+	 * connection, the first resend of its only segment in flight (never
+	 * a SYN) within that time, and 10 ms for the timer's ticks, is the
+	 * probe.
+	 */
+	alone = seq == D->snd_una && sack && !again &&
+	    !(pkt->tcp_flags & TH_SYN) && D->rto.have_sample &&
+	    t->since_send <= 2 * D->rto.srtt_ns + TLP_ALONE_EXTRA_NS;
+	if (tail && !evidence && !quick &&
+	    (seq != D->snd_una || t->since_send < t->guess / 2 || alone))
+		return RTX_PROBE;
+	/*
+	 * With ACKs arriving, fast recovery: on duplicate-ACK or SACK
+	 * evidence, or when the segment was sent again well within any
+	 * retransmission timeout of its last sending (the ACKs found it lost,
+	 * not a timer: Linux's RACK, data sent after it SACKed or acknowledged,
+	 * often a retransmission of lower data; a lost retransmission).
+	 */
+	if (t->since_ack < t->guess / 2 && (evidence ||
+	    (t->since_prev != 0 && t->since_prev < t->guess / 2))) {
+		D->recovery = 1 + RTX_FAST;
+		D->recovery_point = D->high_seq;
+		return RTX_FAST;
+	}
+	return rto_episode_start(D, seq, t->since_prev);
+}
+
+/*
+ * Why a segment was sent again.  since_prev is the time since this data was
+ * last sent (0 when the capture never saw it); again says it had been sent
+ * again before, sack that the connection uses SACK.  Spurious first, then
+ * a probe into a zero window, then by the recovery episode the sender is
+ * in (doc/analysis.md, "Retransmission causes").
+ */
+static enum tcp_rtx_cause
+rtx_cause(struct tcp_dir *D, const struct tcp_config *cfg,
+    const struct packet *pkt, uint32_t seq, uint32_t end, uint64_t since_prev,
+    bool again, bool sack)
+{
+	struct rtx_times t;
+
+	rtx_times_get(&t, D, cfg, pkt, seq, since_prev);
+	if (D->ack_init && seq_leq(end, D->snd_una))
+		return RTX_SPURIOUS;
+	if (D->window_known && D->peer_window == 0 && pkt->payload_len <= 1)
+		return RTX_PROBE;
+	if (D->recovery == 1 + RTX_RTO)
+		return cause_in_rto_recovery(D, seq, &t);
+	if (D->recovery == 1 + RTX_FAST)
+		return cause_in_fast_recovery(D, seq, &t, again && !sack);
+	return cause_out_of_recovery(D, pkt, seq, end, &t, again, sack);
 }
 
 static void
