@@ -21,7 +21,7 @@
 
 #include "tcp_int.h"
 
-static void
+static inline void
 hist_add(struct tcp_conn *c, enum flow_dir side, char letter)
 {
 	if ((size_t)c->hist_len + 1 >= sizeof c->history)
@@ -33,7 +33,7 @@ hist_add(struct tcp_conn *c, enum flow_dir side, char letter)
 }
 
 /* Adds the letter the first time; says whether it was there already. */
-static bool
+static inline bool
 hist_once(struct tcp_conn *c, enum flow_dir side, enum tcp_hist_bit bit,
     char letter)
 {
