@@ -4,15 +4,17 @@
  * updates the other struct tcp_dir).
  *
  * A cumulative ACK that advances snd_una drops the transmissions it covers
- * from the ring (tcp_seq.c) and takes at most one RTT sample, from the
- * segment it ends at (Karn: never from data sent twice, nor from data a
- * timeout resent); a TSecr echo gives a second, timestamp-based sample.  An
- * ACK that does not advance is a duplicate ACK (same window, data
- * outstanding) or a window update.  SACK blocks give the highest SACKed
- * edge and the SACKed bytes (for the bytes in flight and as evidence of
- * loss for tcp_rtx.c); a D-SACK makes earlier retransmissions spurious
- * (tcp_rtx_dsack()).  The peer's window, scaled when both SYNs agreed to
- * it, gives the zero-window periods and the window-full events.
+ * from the ring (tcp_seq.c) and takes at most one RTT sample, which also
+ * feeds the RTO estimate (rtt.c), from the segment it ends at (Karn: never
+ * from data sent twice, nor from data a timeout resent); a TSecr echo
+ * gives a second, timestamp-based sample.  An ACK that does not advance
+ * is a duplicate ACK (same window, data outstanding) or a window update.
+ * SACK blocks give the highest SACKed edge and the SACKed bytes (for the
+ * bytes in flight, and as evidence of loss for tcp_rtx.c); a D-SACK makes
+ * earlier retransmissions spurious (tcp_rtx_dsack_reclassify()).  The
+ * peer's window, scaled when both SYNs agreed to it, gives the zero-window
+ * periods and, with the bytes in flight after each transmission
+ * (tcp_in_flight_sample() in tcp_int.h), the window-full events.
  */
 #include "config.h"
 
@@ -151,7 +153,7 @@ sack_update(struct tcp_dir *D, const struct packet *pkt, uint32_t ack,
 		    seq_leq(r, o->sack[1].right)))) {
 			D->c.dsacks++;
 			v->events |= 1u << TEV_DSACK;
-			tcp_rtx_dsack(D, l, r);
+			tcp_rtx_dsack_reclassify(D, l, r);
 			continue;
 		}
 		if (!seq_gt(r, ack))

@@ -12,8 +12,8 @@
  *    100th ... occurrence, counted in hist_scaled[].
  *
  * The string is bounded (struct tcp_conn's history[]): letters past its end
- * are dropped.  A connection whose opening the capture missed starts with
- * '^' (tcp_conn_new()).
+ * are dropped.  It starts with '^' when the client was not seen opening
+ * the connection (tcp_conn_new()), as Zeek's does.
  */
 #include "config.h"
 

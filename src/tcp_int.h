@@ -13,9 +13,11 @@
  * the order is part of the rules: each step sees the state the steps before
  * it left.
  *
- * The helpers below run on every packet and are small; they are static
- * inline here so that the split into files costs the per-packet path no
- * calls (bench/ measures it against a bare libpcap loop).
+ * What runs for every packet and is small is static inline here, so that
+ * the split into files costs the per-packet path no calls (bench/ measures
+ * that path against a bare libpcap loop); the rest is declared here and
+ * defined in the file of its concern.  Names shared this way start with
+ * tcp_, except the tiny ring and time helpers.
  */
 #ifndef TRANSCOPE_TCP_INT_H
 #define TRANSCOPE_TCP_INT_H
@@ -207,22 +209,23 @@ tcp_ipid_update(struct tcp_dir *D, const struct packet *pkt)
 	}
 	D->ipid_last = id;
 }
+
 /* ---- tcp_rtx.c ---- */
 
 void	 tcp_data_classify(struct tcp_conn *, const struct tcp_config *,
 	    const struct packet *, enum flow_dir, struct tcp_verdict *);
-void	 tcp_rtx_dsack(struct tcp_dir *, uint32_t lo, uint32_t hi);
+void	 tcp_rtx_dsack_reclassify(struct tcp_dir *, uint32_t lo,
+	    uint32_t hi);
 
 /* ---- tcp_ack.c ---- */
 
 void	 tcp_ack_apply(struct tcp_conn *, const struct tcp_config *,
 	    const struct packet *, enum flow_dir, struct tcp_verdict *);
 
-/* What every packet sent leaves for the ACK side, inline. */
-
 /*
- * How much of the sent data is in flight (not acknowledged, not SACKed)
- * after a transmission, and whether it fills the peer's window.
+ * After a transmission (inline, as most packets are one): how much of the
+ * sent data is in flight (not acknowledged, not SACKed), and whether it
+ * fills the peer's window.
  */
 static inline void
 tcp_in_flight_sample(struct tcp_dir *D, uint32_t paylen, struct tcp_verdict *v)
@@ -244,7 +247,7 @@ tcp_in_flight_sample(struct tcp_dir *D, uint32_t paylen, struct tcp_verdict *v)
 	}
 }
 
-/* When each TSval was first sent, for the timestamp RTT of its echo. */
+/* When each TSval was first sent, for the RTT sample of its echo. */
 static inline void
 tcp_tsval_record(struct tcp_dir *D, const struct packet *pkt)
 {

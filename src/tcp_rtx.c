@@ -29,6 +29,12 @@
 /* A probe's wait with one segment in flight, beyond two SRTTs. */
 #define TLP_ALONE_EXTRA_NS	(210 * NS_PER_MS)
 
+/* ---- retransmission causes ---- */
+
+/*
+ * Our guess at the sender's RTO: RFC 6298 from our samples, but never
+ * below any stack's floor; before a sample, the initial RTO.
+ */
 static uint64_t
 rto_guess(const struct tcp_dir *D, const struct tcp_config *cfg)
 {
@@ -40,6 +46,11 @@ rto_guess(const struct tcp_dir *D, const struct tcp_config *cfg)
 	return g > RTO_FLOOR_NS ? g : RTO_FLOOR_NS;
 }
 
+/*
+ * How long after a hole opened the data filling it still counts as
+ * reordered: the handshake's RTT, else the smallest RTT sample, else the
+ * configured default.
+ */
 static uint64_t
 reorder_window(const struct tcp_conn *c, const struct tcp_dir *D,
     const struct tcp_config *cfg)
@@ -51,6 +62,7 @@ reorder_window(const struct tcp_conn *c, const struct tcp_dir *D,
 	return cfg->reorder_default_ns;
 }
 
+/* A retransmission, remembered for a D-SACK that may come. */
 static void
 rtx_record(struct tcp_dir *D, uint32_t seq, uint32_t end,
     enum tcp_rtx_cause cause)
@@ -250,6 +262,8 @@ count_rtx(struct tcp_conn *c, struct tcp_dir *D, enum flow_dir d,
 		tcp_history_repeat(c, d, HIST_RETRANSMISSION);
 }
 
+/* ---- segment classes ---- */
+
 /*
  * A keep-alive (or a zero-window probe sent as one) re-sends the byte
  * before snd.nxt: everything acknowledged, or no payload at all.
@@ -431,6 +445,8 @@ tcp_data_classify(struct tcp_conn *c, const struct tcp_config *cfg,
 	tcp_in_flight_sample(D, paylen, v);
 }
 
+/* ---- D-SACK ---- */
+
 /*
  * A D-SACK block [lo, hi) says the peer got that data twice: the
  * retransmissions it covers were not needed.  Newest first, each stretch of
@@ -439,7 +455,7 @@ tcp_data_classify(struct tcp_conn *c, const struct tcp_config *cfg,
  * several.
  */
 void
-tcp_rtx_dsack(struct tcp_dir *D, uint32_t lo, uint32_t hi)
+tcp_rtx_dsack_reclassify(struct tcp_dir *D, uint32_t lo, uint32_t hi)
 {
 	uint32_t done_lo[8], done_hi[8];
 	int i, j, ndone = 0;

@@ -213,7 +213,12 @@ tcp_holes_ack(struct tcp_dir *D, uint32_t ack)
 	}
 }
 
-/* ---- recent transmissions: network duplicates ---- */
+/*
+ * ---- recent transmissions: network duplicates ----
+ *
+ * tcp_recent_record() (tcp_int.h) keeps the last TCP_RECENT, inline, as
+ * every packet sent is one.
+ */
 
 /* pkt is a copy of one of the last few transmissions, not a resend. */
 bool
@@ -260,6 +265,7 @@ tcp_is_network_duplicate(const struct tcp_dir *D, const struct packet *pkt,
  * (some stacks keep the original's) more than now and then.  Every packet
  * counts in tcp_ipid_update() (tcp_int.h), data sent again here.
  */
+
 /* Data seen before is sent again: under a new number or an old one. */
 void
 tcp_ipid_resent(struct tcp_dir *D, const struct packet *pkt)
