@@ -204,10 +204,10 @@ struct tcp_dir {
 	struct tcp_rtx_rec *rtx;	/* TCP_RTX_RING, or NULL */
 
 	/*
-	 * The sender's IPv4 identifications (see ipid_order() in tcp.c): the
-	 * highest so far, the last, how often one rose by a little over the
-	 * one before and how often not, and how the sender numbered data it
-	 * sent again (a new number, or an old one).
+	 * The sender's IPv4 identifications (see tcp_ipid_order() in
+	 * tcp_seq.c): the highest so far, the last, how often one rose by a
+	 * little over the one before and how often not, and how the sender
+	 * numbered data it sent again (a new number, or an old one).
 	 */
 	uint8_t		ipid_init;
 	uint16_t	ipid_max, ipid_last;
