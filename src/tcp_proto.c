@@ -1,6 +1,6 @@
 /*
  * TCP as a flow protocol: the operations table (proto.h) that puts a
- * struct tcp_conn behind a flow.  Only glue: the analysis is tcp.c's.
+ * struct tcp_conn behind a flow.  Only glue: the analysis is in tcp*.c.
  */
 #include "config.h"
 

@@ -1,5 +1,5 @@
 /*
- * The TCP analysis rules (tcp.c, rtt.c) on hand-built segment sequences fed
+ * The TCP analysis rules (src/tcp*.c, rtt.c) on hand-built segment sequences fed
  * straight to tcp_conn_packet(): the handshake, each class of segment and
  * each retransmission cause, duplicate ACKs, SACK and D-SACK, windows,
  * RTT sampling (Karn) and the RFC 6298 estimator, Zeek's conn_state and
