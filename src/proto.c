@@ -1,7 +1,6 @@
 /*
- * The protocol registry: see proto.h.  A protocol is found by what decode
- * made of the packet (its kind), so a non-first IP fragment, which carries
- * a transport protocol number but no transport header, belongs to none.
+ * The protocol registry: see proto.h.  Adding a protocol is a row in each
+ * table below.
  */
 #include "config.h"
 
@@ -10,7 +9,7 @@
 extern const struct proto_ops tcp_proto;
 extern const struct proto_ops udp_proto;
 
-static const struct proto_ops *const proto_by_kind[PK_MAX] = {
+const struct proto_ops *const proto_by_kind[PK_MAX] = {
 	[PK_TCP] = &tcp_proto,
 	[PK_UDP] = &udp_proto,
 };
@@ -19,12 +18,6 @@ static const struct proto_ops *const proto_table[PROTO_MAX] = {
 	[PROTO_TCP] = &tcp_proto,
 	[PROTO_UDP] = &udp_proto,
 };
-
-const struct proto_ops *
-proto_for_packet(const struct packet *pkt)
-{
-	return (unsigned)pkt->kind < PK_MAX ? proto_by_kind[pkt->kind] : NULL;
-}
 
 const struct proto_ops *
 proto_by_id(enum proto_id id)

@@ -106,8 +106,19 @@ struct proto_ops {
 	void		(*spares_free)(void);
 };
 
-/* The protocol a decoded packet belongs to, or NULL (not a flow's packet). */
-const struct proto_ops *proto_for_packet(const struct packet *);
+/*
+ * The protocol a decoded packet belongs to, or NULL (not a flow's packet):
+ * by what decode made of it, so a non-first IP fragment, which carries a
+ * transport protocol number but no transport header, belongs to none.
+ * Inline: asked for every packet.
+ */
+extern const struct proto_ops *const proto_by_kind[PK_MAX];
+
+static inline const struct proto_ops *
+proto_for_packet(const struct packet *pkt)
+{
+	return (unsigned)pkt->kind < PK_MAX ? proto_by_kind[pkt->kind] : NULL;
+}
 /* The registered protocols, for per-thread clean-up and listings. */
 const struct proto_ops *proto_by_id(enum proto_id);
 

@@ -267,7 +267,7 @@ ecn_update(struct tcp_dir *D, const struct packet *pkt)
 		D->c.cwr++;
 }
 
-void
+enum flow_timeout_class
 tcp_conn_packet(struct tcp_conn *c, const struct tcp_config *cfg,
     const struct packet *pkt, enum flow_dir d, struct tcp_verdict *v)
 {
@@ -297,6 +297,7 @@ tcp_conn_packet(struct tcp_conn *c, const struct tcp_config *cfg,
 	tcp_data_classify(c, cfg, pkt, d, v);
 	tcp_ipid_update(&c->dir[d], pkt);
 	tcp_ack_apply(c, cfg, pkt, d, v);
+	return tcp_conn_timeout_class(c);
 }
 
 void

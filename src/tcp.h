@@ -284,7 +284,9 @@ void		 tcp_conn_spares_free(void);
 bool		 tcp_conn_is_reuse(const struct tcp_conn *c,
 		    const struct packet *pkt, enum flow_dir dir);
 
-void		 tcp_conn_packet(struct tcp_conn *, const struct tcp_config *,
+/* Analyse one packet; returns the connection's idle-timeout class now. */
+enum flow_timeout_class
+		 tcp_conn_packet(struct tcp_conn *, const struct tcp_config *,
 		    const struct packet *, enum flow_dir,
 		    struct tcp_verdict *);
 

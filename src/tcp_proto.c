@@ -45,14 +45,14 @@ static enum flow_timeout_class
 tcp_packet(struct flow *f, const struct packet *pkt, enum flow_dir dir,
     const struct proto_env *env)
 {
-	struct tcp_conn *c = f->proto_state;
 	struct tcp_verdict v;
+	enum flow_timeout_class tc;
 
-	tcp_conn_packet(c, env->config, pkt, dir, &v);
+	tc = tcp_conn_packet(f->proto_state, env->config, pkt, dir, &v);
 	if (env->on_event != NULL && (v.events != 0 ||
 	    (v.seg_class != SEG_NONE && v.seg_class != SEG_NEW)))
 		env->on_event(env->event_ctx, f, dir, pkt, &v);
-	return tcp_conn_timeout_class(c);
+	return tc;
 }
 
 static void
