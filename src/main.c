@@ -439,7 +439,7 @@ main(int argc, char **argv)
 	struct raw_frame fr;
 	struct report_info ri;
 	enum source_status st;
-	char errbuf[SOURCE_ERRBUF_SIZE], **files, *filter = NULL;
+	char errbuf[SOURCE_ERRBUF_SIZE] = "", **files, *filter = NULL;
 	const char *outpath = NULL, *dumppath = NULL, *user = NULL;
 	struct live_options lo = { NULL, DEFAULT_SNAPLEN, 1, 0, 100 };
 	bool json = false, quiet = false, long_view = false, list = false;
