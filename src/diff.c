@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd.h"
 #include "diff.h"
 #include "xmalloc.h"
 
@@ -1287,7 +1288,7 @@ static const struct option diff_long_options[] = {
 	{ NULL,		0,			NULL, 0 }
 };
 
-int
+static int
 diff_main(int argc, char **argv)
 {
 	struct diff_options	 opt;
@@ -1391,3 +1392,5 @@ diff_main(int argc, char **argv)
 	report_free(&n);
 	return rc;
 }
+
+const struct cmd_entry cmd_diff_entry = { "diff", diff_main };

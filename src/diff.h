@@ -6,7 +6,6 @@
 #ifndef TRANSCOPE_DIFF_H
 #define TRANSCOPE_DIFF_H
 
-/* argv[0] is "diff". */
-int	diff_main(int argc, char **argv);
+/* The command itself is cmd_diff_entry (cmd.h). */
 
 #endif

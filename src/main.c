@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "analyzer.h"
-#include "diff.h"
+#include "cmd.h"
 #include "events.h"
 #include "pipeline.h"
 #include "report.h"
@@ -456,9 +456,10 @@ main(int argc, char **argv)
 	char aerr[512];
 	int nfiles = 0, ch, i, rc, status = 0, threads = 0;
 	struct pipeline *pl = NULL;
+	const struct cmd_entry *cmd;
 
-	if (argc > 1 && strcmp(argv[1], "diff") == 0)
-		return diff_main(argc - 1, argv + 1);	/* nothing allocated yet */
+	if ((cmd = cmd_find(argc, argv)) != NULL)
+		return cmd->exec(argc - 1, argv + 1);	/* nothing allocated yet */
 
 	tcp_config_default(&cfg);
 	analyzer_config_default(&acfg);
