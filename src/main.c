@@ -25,6 +25,7 @@
 #include "analyzer.h"
 #include "cmd.h"
 #include "events.h"
+#include "outfile.h"
 #include "pipeline.h"
 #include "report.h"
 #include "source.h"
@@ -338,96 +339,6 @@ join_args(char **argv, int argc)
 	return s;
 }
 
-/*
- * Where the report goes: standard output, or with -o a temporary file beside
- * the target, renamed over it only once the report is complete, so a failed
- * run never leaves a half-written file.  A target that exists and is not a
- * regular file (/dev/stdout, a FIFO, /dev/null, any symbolic link) is
- * written directly: renaming over it would replace the device or the link.  Opened before the analysis starts,
- * because JSON flow records are streamed as flows finish.
- */
-struct report_output {
-	const char	*path;		/* -o, or NULL for standard output */
-	char		 tmp[PATH_MAX];
-	bool		 direct;	/* path itself, no temporary file */
-	FILE		*fp;
-};
-
-static int
-output_open(struct report_output *o, const char *path)
-{
-	struct stat sb;
-	int fd = -1;
-
-	o->path = path;
-	o->fp = stdout;
-	if (path == NULL)
-		return 0;
-	/* lstat: /dev/stdout is a link, to a regular file when redirected. */
-	if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-		o->direct = true;
-		if ((o->fp = fopen(path, "w")) == NULL) {
-			fprintf(stderr, "transcope: %s: %s\n", path,
-			    strerror(errno));
-			return EXIT_INPUT;
-		}
-		return 0;
-	}
-	errno = ENAMETOOLONG;
-	if (snprintf(o->tmp, sizeof o->tmp, "%s.XXXXXX", path) >=
-	    (int)sizeof o->tmp || (fd = mkstemp(o->tmp)) < 0 ||
-	    (o->fp = fdopen(fd, "w")) == NULL) {
-		fprintf(stderr, "transcope: %s: %s\n", path, strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(o->tmp);
-		}
-		o->fp = NULL;
-		return EXIT_INPUT;
-	}
-	return 0;
-}
-
-/* A run that ends before its report: no trace of the temporary file. */
-static void
-output_abandon(struct report_output *o)
-{
-	if (o->path != NULL && o->fp != NULL) {
-		fclose(o->fp);
-		if (!o->direct)
-			unlink(o->tmp);
-	}
-	o->fp = NULL;
-}
-
-static int
-write_report(struct report_output *o, struct report_sink *sink,
-    const struct analyzer *an, const struct report_info *ri)
-{
-	int rc;
-
-	rc = report_sink_write(sink, o->fp, an, ri);
-	if (o->path != NULL) {
-		if (fclose(o->fp) != 0)
-			rc = -1;
-		o->fp = NULL;
-		if (rc == 0 && !o->direct && rename(o->tmp, o->path) != 0)
-			rc = -1;
-		if (rc != 0) {
-			fprintf(stderr, "transcope: %s: %s\n", o->path,
-			    strerror(errno));
-			if (!o->direct)
-				unlink(o->tmp);
-			return EXIT_INPUT;
-		}
-	} else if (fflush(stdout) != 0 || rc != 0) {
-		fprintf(stderr, "transcope: standard output: %s\n",
-		    strerror(errno));
-		return EXIT_INPUT;
-	}
-	return 0;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -452,7 +363,7 @@ main(int argc, char **argv)
 	struct event_log evlog = { NULL, false };
 	const char *eventspath = NULL;
 	struct progress pg = { false, 0, 0, false };
-	struct report_output rout = { NULL, "", false, NULL };
+	struct outfile_report rout = { NULL, "", false, NULL };
 	char aerr[512];
 	int nfiles = 0, ch, i, rc, status = 0, threads = 0;
 	struct pipeline *pl = NULL;
@@ -692,31 +603,22 @@ main(int argc, char **argv)
 		fprintf(stderr, "transcope: %s\n", errbuf);
 		EXIT_WITH(st == SOURCE_ERR_FILTER ? EXIT_USAGE : EXIT_INPUT);
 	}
-	if ((dumppath != NULL && source_dump_open(src, dumppath, errbuf) != 0) ||
-	    (user != NULL && drop_privileges(user) != 0)) {
-		if (dumppath != NULL && errbuf[0] != '\0')
-			fprintf(stderr, "transcope: %s\n", errbuf);
+	if (dumppath != NULL && outfile_pcap_open(src, dumppath) != 0)
 		EXIT_WITH(EXIT_INPUT);
-	}
+	if (user != NULL && drop_privileges(user) != 0)
+		EXIT_WITH(EXIT_INPUT);
 	ropt.json = json;
 	ropt.long_view = long_view;
-	if (eventspath != NULL) {
-		evlog.json = json;
-		evlog.out = strcmp(eventspath, "-") == 0 ? stdout :
-		    fopen(eventspath, "w");
-		if (evlog.out == NULL) {
-			fprintf(stderr, "transcope: %s: %s\n", eventspath,
-			    strerror(errno));
-			EXIT_WITH(EXIT_INPUT);
-		}
-	}
+	if (eventspath != NULL &&
+	    outfile_events_open(&evlog, eventspath, json) != 0)
+		EXIT_WITH(EXIT_INPUT);
 	if ((sink = report_sink_new(&ropt)) == NULL) {
 		fprintf(stderr, "transcope: cannot create a temporary file: "
 		    "%s\n", strerror(errno));
 		EXIT_WITH(EXIT_INPUT);
 	}
-	if ((rc = output_open(&rout, outpath)) != 0)
-		EXIT_WITH(rc);
+	if (outfile_report_open(&rout, outpath) != 0)
+		EXIT_WITH(EXIT_INPUT);
 	/*
 	 * JSON flow records go out as flows finish, unless something else
 	 * shares the output: interval records, or --events -.
@@ -898,16 +800,10 @@ main(int argc, char **argv)
 	ri.files = files;
 	ri.nfiles = nfiles;
 	ri.long_view = long_view;
-	if (evlog.out != NULL && evlog.out != stdout &&
-	    fclose(evlog.out) != 0) {
-		fprintf(stderr, "transcope: %s: %s\n", eventspath,
-		    strerror(errno));
+	if (outfile_events_close(&evlog, eventspath) != 0)
 		status = EXIT_INPUT;
-	}
-	evlog.out = NULL;
-	rc = write_report(&rout, sink, &an, &ri);
-	if (rc != 0)
-		status = rc;
+	if (outfile_report_write(&rout, sink, &an, &ri) != 0)
+		status = EXIT_INPUT;
 	else if (report_sink_failed_assertions(sink) > 0) {
 		size_t k;
 
@@ -931,9 +827,8 @@ done:
 	pipeline_stop(pl);	/* before the source it reads */
 	report_sink_free(sink);	/* its writer thread before the output */
 	sink = NULL;
-	output_abandon(&rout);
-	if (evlog.out != NULL && evlog.out != stdout)
-		fclose(evlog.out);
+	outfile_report_abandon(&rout);
+	outfile_events_abandon(&evlog);
 	for (i = 0; i < (int)ropt.nassertions; i++)
 		assertion_clear(&ropt.assertions[i]);
 	free(ropt.assertions);
