@@ -1,12 +1,13 @@
 /*
  * transcope: wiring and exit codes.  main() hands a subcommand to its entry
- * in cmd.c's table; otherwise it parses the options (cli.c), opens the
- * source and the files to write (outfile.c), reads (run.c), writes the
- * report and chooses the exit status.
+ * in cmd.c's table; otherwise it parses the options (cli.c) and runs one
+ * analysis: open the source and the files to write (outfile.c), read
+ * (run.c), write the report, and choose the exit status.
  *
  * Only the command layer (this file, cli.c, run.c, outfile.c and the
  * commands) prints errors or chooses exit codes; every module below reports
- * failure through its return value and an error buffer.
+ * failure through its return value and an error buffer.  Whatever fails,
+ * everything opened is closed in one place, analysis_close().
  *
  * Exit codes: 0 success, 1 usage error (bad option or filter), 2 input or
  * output error (file missing, not a capture, damaged, unwritable), 3 an
@@ -19,7 +20,6 @@
 #include <pwd.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -31,10 +31,15 @@
 #include "report.h"
 #include "run.h"
 #include "source.h"
-#include "xmalloc.h"
 
-/* In main(): leave through its cleanup with this exit status. */
-#define EXIT_WITH(code)	do { status = (code); goto done; } while (0)
+/* What one analysis opens; all zero before analysis_open(). */
+struct analysis {
+	struct source		*src;
+	struct event_log	 evlog;
+	struct report_sink	*sink;
+	struct outfile_report	 out;
+	struct analyzer		 an;
+};
 
 /* tcpdump's -Z: give up root once the interface is open. */
 static int
@@ -59,110 +64,155 @@ drop_privileges(const char *user)
 	return 0;
 }
 
-int
-main(int argc, char **argv)
+/* -D */
+static int
+list_interfaces(void)
 {
-	struct options opt;
-	struct report_sink *sink;
-	struct analyzer an;
-	struct source *src;
-	struct report_info ri;
-	enum source_status st;
 	char errbuf[SOURCE_ERRBUF_SIZE];
-	struct event_log evlog = { NULL, false };
-	struct outfile_report rout = { NULL, "", false, NULL };
-	int status = 0;
-	const struct cmd_entry *cmd;
 
-	if ((cmd = cmd_find(argc, argv)) != NULL)
-		return cmd->exec(argc - 1, argv + 1);	/* nothing allocated yet */
-
-	memset(&an, 0, sizeof an);
-	src = NULL;
-	sink = NULL;
-	cli_init(&opt, argc);
-	if (!cli_parse(&opt, argc, argv, &status))
-		goto done;
-	if (opt.list) {
-		if (source_list_interfaces(stdout, errbuf) != 0) {
-			fprintf(stderr, "transcope: %s\n", errbuf);
-			EXIT_WITH(EXIT_INPUT);
-		}
-		EXIT_WITH(0);
-	}
-
-	if (opt.live.device != NULL)
-		src = source_open_live(&opt.live, opt.filter, errbuf, &st);
-	else
-		src = source_open_files(opt.files, opt.nfiles, opt.filter,
-		    errbuf, &st);
-	if (src == NULL) {
+	if (source_list_interfaces(stdout, errbuf) != 0) {
 		fprintf(stderr, "transcope: %s\n", errbuf);
-		EXIT_WITH(st == SOURCE_ERR_FILTER ? EXIT_USAGE : EXIT_INPUT);
+		return EXIT_INPUT;
 	}
-	if (opt.dumppath != NULL && outfile_pcap_open(src, opt.dumppath) != 0)
-		EXIT_WITH(EXIT_INPUT);
-	if (opt.user != NULL && drop_privileges(opt.user) != 0)
-		EXIT_WITH(EXIT_INPUT);
-	if (opt.eventspath != NULL &&
-	    outfile_events_open(&evlog, opt.eventspath, opt.report.json) != 0)
-		EXIT_WITH(EXIT_INPUT);
-	if ((sink = report_sink_new(&opt.report)) == NULL) {
+	return 0;
+}
+
+/*
+ * Everything before the first packet, in an order that shows in the
+ * messages: the source (a bad filter is a usage error), -w, then -Z once
+ * both are open, --events, the report's spill file, the report.  0, or the
+ * exit status.
+ */
+static int
+analysis_open(struct analysis *a, const struct options *opt)
+{
+	char errbuf[SOURCE_ERRBUF_SIZE];
+	enum source_status st;
+
+	if (opt->live.device != NULL)
+		a->src = source_open_live(&opt->live, opt->filter, errbuf, &st);
+	else
+		a->src = source_open_files(opt->files, opt->nfiles,
+		    opt->filter, errbuf, &st);
+	if (a->src == NULL) {
+		fprintf(stderr, "transcope: %s\n", errbuf);
+		return st == SOURCE_ERR_FILTER ? EXIT_USAGE : EXIT_INPUT;
+	}
+	if (opt->dumppath != NULL &&
+	    outfile_pcap_open(a->src, opt->dumppath) != 0)
+		return EXIT_INPUT;
+	if (opt->user != NULL && drop_privileges(opt->user) != 0)
+		return EXIT_INPUT;
+	if (opt->eventspath != NULL && outfile_events_open(&a->evlog,
+	    opt->eventspath, opt->report.json) != 0)
+		return EXIT_INPUT;
+	if ((a->sink = report_sink_new(&opt->report)) == NULL) {
 		fprintf(stderr, "transcope: cannot create a temporary file: "
 		    "%s\n", strerror(errno));
-		EXIT_WITH(EXIT_INPUT);
+		return EXIT_INPUT;
 	}
-	if (outfile_report_open(&rout, opt.outpath) != 0)
-		EXIT_WITH(EXIT_INPUT);
+	if (outfile_report_open(&a->out, opt->outpath) != 0)
+		return EXIT_INPUT;
 	/*
 	 * JSON flow records go out as flows finish, unless something else
 	 * shares the output: interval records, or --events -.
 	 */
-	if (!opt.interval_ns && !(evlog.out == stdout && rout.fp == stdout))
-		report_sink_stream(sink, rout.fp);
-	analyzer_init(&an, &opt.tcp);
-	analyzer_set_final(&an, &opt.analyzer, report_sink_flow, sink);
-	if (evlog.out != NULL) {
-		an.on_event = event_log_packet;
-		an.event_ctx = &evlog;
+	if (!opt->interval_ns &&
+	    !(a->evlog.out == stdout && a->out.fp == stdout))
+		report_sink_stream(a->sink, a->out.fp);
+	analyzer_init(&a->an, &opt->tcp);
+	analyzer_set_final(&a->an, &opt->analyzer, report_sink_flow, a->sink);
+	if (a->evlog.out != NULL) {
+		a->an.on_event = event_log_packet;
+		a->an.event_ctx = &a->evlog;
 	}
-	if (run_capture(&opt, src, &an, sink, &ri) != 0)
-		status = EXIT_INPUT;
-	analyzer_finish(&an);
+	return 0;
+}
 
-	ri.files = opt.files;
-	ri.nfiles = opt.nfiles;
-	ri.long_view = opt.report.long_view;
-	if (outfile_events_close(&evlog, opt.eventspath) != 0)
-		status = EXIT_INPUT;
-	if (outfile_report_write(&rout, sink, &an, &ri) != 0)
-		status = EXIT_INPUT;
-	else if (report_sink_failed_assertions(sink) > 0) {
-		size_t k;
+static void
+assertions_print(const struct report_options *ro)
+{
+	size_t k;
 
-		for (k = 0; k < opt.report.nassertions; k++) {
-			struct assertion *a = &opt.report.assertions[k];
+	for (k = 0; k < ro->nassertions; k++) {
+		const struct assertion *a = &ro->assertions[k];
 
-			if (a->passed)
-				continue;
-			if (a->have_actual)
-				fprintf(stderr, "transcope: assertion failed: "
-				    "%s (actual %.6g)\n", a->text, a->actual);
-			else
-				fprintf(stderr, "transcope: assertion failed: "
-				    "%s (no value: no samples)\n", a->text);
-		}
+		if (a->passed)
+			continue;
+		if (a->have_actual)
+			fprintf(stderr, "transcope: assertion failed: "
+			    "%s (actual %.6g)\n", a->text, a->actual);
+		else
+			fprintf(stderr, "transcope: assertion failed: "
+			    "%s (no value: no samples)\n", a->text);
+	}
+}
+
+/*
+ * After the last packet: the flows still open, --events, the report, then
+ * the --assert verdict, which only a complete report can give.  status is
+ * the reading's; returns the run's.
+ */
+static int
+analysis_finish(struct analysis *a, const struct options *opt,
+    struct report_info *ri, int status)
+{
+	analyzer_finish(&a->an);
+	ri->files = opt->files;
+	ri->nfiles = opt->nfiles;
+	ri->long_view = opt->report.long_view;
+	if (outfile_events_close(&a->evlog, opt->eventspath) != 0)
+		status = EXIT_INPUT;
+	if (outfile_report_write(&a->out, a->sink, &a->an, ri) != 0)
+		status = EXIT_INPUT;
+	else if (report_sink_failed_assertions(a->sink) > 0) {
+		assertions_print(&opt->report);
 		if (status == 0)
 			status = EXIT_ASSERT;
 	}
-done:
-	/* Every way out comes here: nothing leaks, even on a usage error. */
-	report_sink_free(sink);	/* its writer thread before the output */
-	sink = NULL;
-	outfile_report_abandon(&rout);
-	outfile_events_abandon(&evlog);
-	analyzer_free(&an);
-	source_close(src);
+	return status;
+}
+
+/* Every way out of an analysis comes here: nothing leaks. */
+static void
+analysis_close(struct analysis *a)
+{
+	report_sink_free(a->sink);	/* its writer thread before output */
+	outfile_report_abandon(&a->out);
+	outfile_events_abandon(&a->evlog);
+	analyzer_free(&a->an);
+	source_close(a->src);
+}
+
+static int
+analyse(const struct options *opt)
+{
+	struct analysis a;
+	struct report_info ri;
+	int status;
+
+	memset(&a, 0, sizeof a);
+	if ((status = analysis_open(&a, opt)) == 0) {
+		status = run_capture(opt, a.src, &a.an, a.sink, &ri) != 0 ?
+		    EXIT_INPUT : 0;
+		status = analysis_finish(&a, opt, &ri, status);
+	}
+	analysis_close(&a);
+	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct cmd_entry *cmd;
+	struct options opt;
+	int status = 0;
+
+	if ((cmd = cmd_find(argc, argv)) != NULL)
+		return cmd->exec(argc - 1, argv + 1);	/* nothing allocated */
+	cli_init(&opt, argc);
+	if (cli_parse(&opt, argc, argv, &status))
+		status = opt.list ? list_interfaces() : analyse(&opt);
 	cli_free(&opt);
 	return status;
 }
