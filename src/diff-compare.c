@@ -2,10 +2,11 @@
  * transcope diff: what changed between two paired flows, and between the
  * two captures (see diff.h).
  *
- * The metric families below are the one list of what is compared: each
- * names its fields (in the flow, or in each direction), its default
- * tolerance and whether it holds times; --tolerance, --ignore and the JSON
- * output's tolerances follow it (diff's --help lists it again, by hand).
+ * What is compared comes from the metric table (metrics.c): each flow and
+ * direction metric names its tolerance family.  The families below give
+ * each family's default tolerance and whether it holds times, and their
+ * order; --tolerance, --ignore and the JSON output's tolerances follow it
+ * (diff's --help lists the families again, by hand).
  * A field is compared only when both reports have it as a number or null; a
  * move beyond the family's tolerance, or to or from null, is a change,
  * recorded with references to both values and the difference written as
@@ -24,80 +25,24 @@
 #include <string.h>
 
 #include "diff.h"
+#include "metrics.h"
 #include "xmalloc.h"
-
-static const struct diff_field f_packets[] = {
-	{ "packets", SCOPE_DIR, false }, { NULL, SCOPE_DIR, false }
-};
-static const struct diff_field f_bytes[] = {
-	{ "bytes", SCOPE_DIR, false }, { "payload_bytes", SCOPE_DIR, false },
-	{ "unique_payload_bytes", SCOPE_DIR, false }, { NULL, SCOPE_DIR, false }
-};
-static const struct diff_field f_retrans[] = {
-	{ "retransmissions.total", SCOPE_DIR, false },
-	{ "retransmissions.rto", SCOPE_DIR, false },
-	{ "retransmissions.fast", SCOPE_DIR, false },
-	{ "retransmissions.spurious", SCOPE_DIR, false },
-	{ "retransmissions.probe", SCOPE_DIR, false },
-	{ NULL, SCOPE_DIR, false }
-};
-static const struct diff_field f_ooo[] = {
-	{ "out_of_order", SCOPE_DIR, false }, { NULL, SCOPE_DIR, false }
-};
-static const struct diff_field f_lost[] = {
-	{ "lost_segments", SCOPE_DIR, false }, { NULL, SCOPE_DIR, false }
-};
-static const struct diff_field f_netdup[] = {
-	{ "network_duplicates", SCOPE_DIR, false }, { NULL, SCOPE_DIR, false }
-};
-static const struct diff_field f_dupack[] = {
-	{ "dup_acks", SCOPE_DIR, false }, { NULL, SCOPE_DIR, false }
-};
-static const struct diff_field f_zwin[] = {
-	{ "zero_window.count", SCOPE_DIR, false },
-	{ "zero_window.duration_s", SCOPE_DIR, false },
-	{ NULL, SCOPE_DIR, false }
-};
-static const struct diff_field f_rtt[] = {
-	{ "rtt.mean_s", SCOPE_DIR, false }, { "rtt.p50_s", SCOPE_DIR, false },
-	{ "rtt.p95_s", SCOPE_DIR, false }, { "rtt.max_s", SCOPE_DIR, false },
-	{ "rtt.min_s", SCOPE_DIR, false }, { NULL, SCOPE_DIR, false }
-};
-static const struct diff_field f_rto[] = {
-	{ "rto.srtt_s", SCOPE_DIR, false }, { "rto.rto_s", SCOPE_DIR, false },
-	{ "rto.timeouts", SCOPE_DIR, false }, { NULL, SCOPE_DIR, false }
-};
-static const struct diff_field f_thru[] = {
-	{ "throughput_bps", SCOPE_DIR, false },
-	{ "goodput_bps", SCOPE_DIR, false }, { NULL, SCOPE_DIR, false }
-};
-static const struct diff_field f_hs[] = {
-	{ "handshake.rtt_s", SCOPE_FLOW, false },
-	{ "handshake.client_rtt_s", SCOPE_FLOW, false },
-	{ "handshake.server_rtt_s", SCOPE_FLOW, false },
-	{ "handshake.syn_retries", SCOPE_FLOW, true },
-	{ "handshake.synack_retries", SCOPE_FLOW, true },
-	{ NULL, SCOPE_FLOW, false }
-};
-static const struct diff_field f_dur[] = {
-	{ "duration_s", SCOPE_FLOW, false }, { NULL, SCOPE_FLOW, false }
-};
 
 /* The order here is the order of the output and of the tolerances. */
 const struct diff_family diff_families[] = {
-	{ "packets",		"0",	false,	f_packets },
-	{ "bytes",		"0",	false,	f_bytes },
-	{ "retransmissions",	"0",	false,	f_retrans },
-	{ "out_of_order",	"0",	false,	f_ooo },
-	{ "lost_segments",	"0",	false,	f_lost },
-	{ "network_duplicates",	"0",	false,	f_netdup },
-	{ "dup_acks",		"0",	false,	f_dupack },
-	{ "zero_window",	"0",	true,	f_zwin },
-	{ "rtt",		"10%",	true,	f_rtt },
-	{ "rto",		"20%",	true,	f_rto },
-	{ "throughput",		"20%",	false,	f_thru },
-	{ "handshake",		"10%",	true,	f_hs },
-	{ "duration",		"10%",	true,	f_dur },
+	{ "packets",		"0",	false },
+	{ "bytes",		"0",	false },
+	{ "retransmissions",	"0",	false },
+	{ "out_of_order",	"0",	false },
+	{ "lost_segments",	"0",	false },
+	{ "network_duplicates",	"0",	false },
+	{ "dup_acks",		"0",	false },
+	{ "zero_window",	"0",	true },
+	{ "rtt",		"10%",	true },
+	{ "rto",		"20%",	true },
+	{ "throughput",		"20%",	false },
+	{ "handshake",		"10%",	true },
+	{ "duration",		"10%",	true },
 };
 _Static_assert(sizeof diff_families / sizeof diff_families[0] ==
     DIFF_NFAMILIES, "DIFF_NFAMILIES is the length of diff_families");
@@ -327,39 +272,53 @@ compare_string(struct diff_changes *cs, const struct diff_flow *o,
 	c->newv = json_object_get(nv);
 }
 
+/*
+ * Compare the fields of one scope of the metric table that belong to
+ * family i, in the table's order.
+ */
+static void
+compare_family(struct diff_changes *cs, const struct diff_flow *o,
+    const struct diff_flow *n, json_object *oo, json_object *no,
+    const char *prefix, enum metric_scope scope, size_t i,
+    const struct diff_tolerance *tol)
+{
+	const struct metric	*t;
+	size_t			 k, nmetrics;
+
+	t = metrics_table(&nmetrics);
+	for (k = 0; k < nmetrics; k++) {
+		struct diff_field f;
+
+		if (t[k].scope != scope || t[k].family == NULL ||
+		    strcmp(t[k].family, diff_families[i].name) != 0)
+			continue;
+		f.path = t[k].json;
+		f.scope = scope == METRIC_DIR ? SCOPE_DIR : SCOPE_FLOW;
+		f.count_only = (t[k].flags & METRIC_COUNT_ONLY) != 0;
+		compare_field(cs, o, n, oo, no, prefix, &f, tol);
+	}
+}
+
 static void
 compare_flows(struct diff_changes *cs, const struct diff_flow *o,
     const struct diff_flow *n, const struct diff_options *opt)
 {
 	static const char *const dirs[] = { "c2s", "s2c" };
-	const struct diff_field	*f;
 	size_t			 i, d;
 
 	compare_string(cs, o, n, "state", CH_STATE, true);
 	compare_string(cs, o, n, "history", CH_HISTORY, opt->strict);
-	for (i = 0; i < DIFF_NFAMILIES; i++) {
-		if (opt->tol[i].off)
-			continue;
-		for (f = diff_families[i].fields; f->path != NULL; f++) {
-			if (f->scope == SCOPE_FLOW)
-				compare_field(cs, o, n, o->obj, n->obj, NULL,
-				    f, &opt->tol[i]);
-		}
-	}
-	for (d = 0; d < 2; d++) {
-		for (i = 0; i < DIFF_NFAMILIES; i++) {
-			if (opt->tol[i].off)
-				continue;
-			f = diff_families[i].fields;
-			for (; f->path != NULL; f++) {
-				if (f->scope == SCOPE_DIR)
-					compare_field(cs, o, n,
-					    diff_obj_get(o->obj, dirs[d]),
-					    diff_obj_get(n->obj, dirs[d]),
-					    dirs[d], f, &opt->tol[i]);
-			}
-		}
-	}
+	for (i = 0; i < DIFF_NFAMILIES; i++)
+		if (!opt->tol[i].off)
+			compare_family(cs, o, n, o->obj, n->obj, NULL,
+			    METRIC_FLOW, i, &opt->tol[i]);
+	for (d = 0; d < 2; d++)
+		for (i = 0; i < DIFF_NFAMILIES; i++)
+			if (!opt->tol[i].off)
+				compare_family(cs, o, n,
+				    diff_obj_get(o->obj, dirs[d]),
+				    diff_obj_get(n->obj, dirs[d]), dirs[d],
+				    METRIC_DIR, i, &opt->tol[i]);
 }
 
 /* Sum of capture.undecoded, or NULL when it is not an object. */

@@ -45,7 +45,6 @@ struct diff_family {
 	const char	*name;
 	const char	*dflt;	/* default tolerance, as typed */
 	bool		 times;	/* has times: takes s, ms, us units */
-	const struct diff_field *fields; /* ends with a NULL path */
 };
 
 /* The order of the output and of the tolerances (diff-compare.c). */
