@@ -14,7 +14,7 @@
 
 #include "analyzer.h"
 #include "findings.h"
-#include "report.h"
+#include "fmtutil.h"
 #include "services.h"
 #include "xmalloc.h"
 
@@ -292,16 +292,6 @@ finding_new(struct findings *fs, const char *kind, const struct entry *e)
 	return x;
 }
 
-static void
-format_target(const struct entry *e, char *buf, size_t len)
-{
-	char a[64];
-
-	format_addr(e->key.addr, e->key.ip_version, a, sizeof a);
-	snprintf(buf, len, e->key.ip_version == 6 ? "[%s]:%u" : "%s:%u", a,
-	    e->key.port);
-}
-
 static const char *
 kind_rank(const char *kind)
 {
@@ -339,13 +329,14 @@ findings_finish(struct findings *fs, size_t *n)
 	fs->nlist = 0;
 	for (i = 0; i < fs->servers.n; i++) {
 		const struct entry *e = &fs->servers.entries[i];
-		double span = (double)(e->last_ts - e->first_ts) / 1e9;
+		double span = ns_to_s(e->last_ts - e->first_ts);
 		struct finding *x;
 		const char *svc;
 
 		if (e->s0 >= FINDING_SYN_FLOOD_MIN && 2 * e->s0 >= e->flows) {
 			x = finding_new(fs, "syn_flood", e);
-			format_target(e, x->target, sizeof x->target);
+			format_endpoint(e->key.addr, e->key.ip_version,
+			    e->key.port, x->target, sizeof x->target);
 			x->count = e->s0;
 			x->peers = e->nclients;
 			snprintf(x->explanation, sizeof x->explanation,
@@ -357,7 +348,8 @@ findings_finish(struct findings *fs, size_t *n)
 			    (unsigned long long)e->nclients, span);
 		} else if (e->s0 >= FINDING_HALF_OPEN_MIN) {
 			x = finding_new(fs, "half_open", e);
-			format_target(e, x->target, sizeof x->target);
+			format_endpoint(e->key.addr, e->key.ip_version,
+			    e->key.port, x->target, sizeof x->target);
 			x->count = e->s0;
 			x->peers = e->nclients;
 			snprintf(x->explanation, sizeof x->explanation,
@@ -367,7 +359,8 @@ findings_finish(struct findings *fs, size_t *n)
 		}
 		if (e->data_flows > 0 && is_cleartext(e->key.proto, e->key.port)) {
 			x = finding_new(fs, "cleartext", e);
-			format_target(e, x->target, sizeof x->target);
+			format_endpoint(e->key.addr, e->key.ip_version,
+			    e->key.port, x->target, sizeof x->target);
 			x->count = e->data_flows;
 			x->peers = e->nclients;
 			svc = service_name(e->key.proto, e->key.port);
@@ -411,7 +404,7 @@ findings_finish(struct findings *fs, size_t *n)
 			    "port scan", x->host, (unsigned long long)e->failed,
 			    e->ntargets >= SCAN_SET_MAX ? "at least " : "",
 			    ports, hosts, hosts == 1 ? "host" : "hosts",
-			    (double)(e->last_ts - e->first_ts) / 1e9);
+			    ns_to_s(e->last_ts - e->first_ts));
 		} else if (hosts >= FINDING_SCAN_HOSTS_MIN) {
 			x = finding_new(fs, "host_scan", e);
 			x->count = e->failed;
@@ -422,7 +415,7 @@ findings_finish(struct findings *fs, size_t *n)
 			    x->host, (unsigned long long)e->failed,
 			    e->ntargets >= SCAN_SET_MAX ? "at least " : "",
 			    hosts, ports, ports == 1 ? "port" : "ports",
-			    (double)(e->last_ts - e->first_ts) / 1e9);
+			    ns_to_s(e->last_ts - e->first_ts));
 		}
 	}
 	for (i = 0; i < fs->resetters.n; i++) {
@@ -437,7 +430,7 @@ findings_finish(struct findings *fs, size_t *n)
 		    "%s reset %llu established connections in %.1f s: a "
 		    "crashing or overloaded service, a middlebox, or RST "
 		    "injection", x->host, (unsigned long long)e->resets,
-		    (double)(e->last_ts - e->first_ts) / 1e9);
+		    ns_to_s(e->last_ts - e->first_ts));
 	}
 	if (fs->nlist > 1)
 		qsort(fs->list, fs->nlist, sizeof *fs->list, finding_cmp);

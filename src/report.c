@@ -1,14 +1,11 @@
 /*
- * What the text and JSON reporters share: address formatting and the few
- * derived values both show, so the two never disagree.
+ * The report sink: see report.h.
  */
 #include "config.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
-#include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/types.h>
@@ -524,84 +521,4 @@ int
 report_text(FILE *out, const struct analyzer *an, const struct report_info *ri)
 {
 	return report_all(out, an, ri, false);
-}
-
-void
-format_addr(const uint8_t *addr, int ip_version, char *buf, size_t len)
-{
-	/* IPv4 by hand: glibc's inet_ntop() goes through sprintf(). */
-	if (ip_version != 6 && len >= 16) {
-		char *p = buf;
-		int i;
-
-		for (i = 0; i < 4; i++) {
-			unsigned v = addr[i];
-
-			if (v >= 100)
-				*p++ = (char)('0' + v / 100);
-			if (v >= 10)
-				*p++ = (char)('0' + v / 10 % 10);
-			*p++ = (char)('0' + v % 10);
-			*p++ = i < 3 ? '.' : '\0';
-		}
-		return;
-	}
-	if (inet_ntop(ip_version == 6 ? AF_INET6 : AF_INET, addr, buf,
-	    (socklen_t)len) == NULL)
-		snprintf(buf, len, "?");
-}
-
-const char *
-link_type_label(int dlt)
-{
-	const char *name = pcap_datalink_val_to_name(dlt);
-
-	return name != NULL ? name : "UNKNOWN";
-}
-
-const char *
-role_source_name(enum flow_role_source r)
-{
-	switch (r) {
-	case ROLE_SYN:		return "syn";
-	case ROLE_SYNACK:	return "synack";
-	case ROLE_PORTS:	return "ports";
-	default:		return "first_packet";
-	}
-}
-
-/* The side that closed first (FIN or RST, whichever came first). */
-const char *
-close_by(const struct flow *f)
-{
-	const struct tcp_conn *c = flow_tcp(f);
-	int d;
-
-	if (c == NULL)
-		return "none";
-	d = c->first_fin_dir;
-	if (c->first_rst_dir >= 0 && (d < 0 || close_how(f)[0] == 'r'))
-		d = c->first_rst_dir;
-	return d < 0 ? "none" : d == DIR_C2S ? "client" : "server";
-}
-
-const char *
-close_how(const struct flow *f)
-{
-	const struct tcp_conn *c = flow_tcp(f);
-
-	if (c == NULL || (c->first_fin_dir < 0 && c->first_rst_dir < 0))
-		return "none";
-	if (c->first_fin_dir < 0)
-		return "rst";
-	if (c->first_rst_dir < 0)
-		return "fin";
-	/* Both: whichever came first closed the connection. */
-	return c->rst_phase == PHASE_CLOSING ? "fin" : "rst";
-}
-
-double
-ns_to_s(uint64_t ns)
-{
-	return (double)ns / 1e9;
 }

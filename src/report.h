@@ -25,6 +25,7 @@
 #include "analyzer.h"
 #include "assert.h"
 #include "findings.h"
+#include "fmtutil.h"
 #include "summary.h"
 
 #define REPORT_SCHEMA_VERSION	1
@@ -141,14 +142,5 @@ void	report_text_head(FILE *, const struct analyzer *,
 void	report_text_table_head(FILE *);
 void	report_text_tail(FILE *, const struct report_summary *,
 	    const struct finding *, size_t, const struct report_options *);
-
-/* Shared formatting helpers. */
-void		 format_addr(const uint8_t *addr, int ip_version, char *buf,
-		    size_t len);
-const char	*link_type_label(int dlt);
-const char	*role_source_name(enum flow_role_source);
-const char	*close_by(const struct flow *);
-const char	*close_how(const struct flow *);
-double		 ns_to_s(uint64_t ns);
 
 #endif

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "fmtutil.h"
 #include "jsonw.h"
 #include "report.h"
 #include "services.h"
@@ -23,11 +24,10 @@
 static json_object *
 j_seconds(uint64_t ns)
 {
-	char buf[40];
+	char buf[FORMAT_SECONDS_MAX];
 
-	snprintf(buf, sizeof buf, "%" PRIu64 ".%06" PRIu64,
-	    (uint64_t)(ns / 1000000000u), (uint64_t)(ns % 1000000000u / 1000u));
-	return json_object_new_double_s((double)ns / 1e9, buf);
+	return json_object_new_double_s(ns_to_s(ns),
+	    format_seconds(ns, buf));
 }
 
 /* A computed (not measured) value: six decimals, or one for large ones. */

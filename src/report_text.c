@@ -8,40 +8,12 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "decode.h"
+#include "fmtutil.h"
 #include "report.h"
 #include "services.h"
 #include "tcp.h"
-
-static void
-format_time(uint64_t ns, char *buf, size_t len)
-{
-	time_t secs = (time_t)(ns / 1000000000ULL);
-	struct tm tm;
-	char date[32];
-
-	if (gmtime_r(&secs, &tm) == NULL ||
-	    strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S", &tm) == 0)
-		snprintf(date, sizeof date, "%" PRIu64,
-		    (uint64_t)(ns / 1000000000u));
-	snprintf(buf, len, "%s.%06" PRIu64 " UTC", date,
-	    (uint64_t)(ns % 1000000000u / 1000u));
-}
-
-static void
-format_endpoint(const uint8_t *addr, int ipv, uint16_t port, char *buf,
-    size_t len)
-{
-	char a[64];
-
-	format_addr(addr, ipv, a, sizeof a);
-	if (ipv == 6)
-		snprintf(buf, len, "[%s]:%u", a, port);
-	else
-		snprintf(buf, len, "%s:%u", a, port);
-}
 
 void
 report_text_head(FILE *out, const struct analyzer *an,
@@ -331,7 +303,7 @@ report_text_tail(FILE *out, const struct report_summary *sm,
 		fprintf(out, "  %-10s %s%s%s  %" PRIu64 " flows from %s over "
 		    "%.3f s\n             %s\n", fl[i].kind, fl[i].host,
 		    fl[i].target[0] ? " -> " : "", fl[i].target, fl[i].count,
-		    t, (double)(fl[i].last_ts - fl[i].first_ts) / 1e9,
+		    t, ns_to_s(fl[i].last_ts - fl[i].first_ts),
 		    fl[i].explanation);
 	}
 	if (opt->nassertions == 0)
