@@ -7,8 +7,41 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "events.h"
+#include "fmtutil.h"
+#include "jsonw.h"
+
+/* One event as an NDJSON line. */
+static void
+emit_json(FILE *out, const struct flow *f, const char *dir,
+    const struct packet *pkt, const char *kind, const char *cause,
+    const struct tcp_verdict *v, uint32_t rseq, uint32_t rack)
+{
+	struct jw w;
+
+	memset(&w, 0, sizeof w);
+	jw_reset(&w);
+	jw_obj_begin(&w, NULL);
+	jw_seconds(&w, "ts", pkt->ts_ns);
+	jw_u64(&w, "packet", pkt->number);
+	jw_u64(&w, "flow", f->id);
+	jw_str(&w, "dir", dir);
+	jw_str(&w, "event", kind);
+	if (cause != NULL)
+		jw_str(&w, "cause", cause);
+	jw_u64(&w, "seq", rseq);
+	jw_u64(&w, "len", pkt->payload_len);
+	if (pkt->tcp_flags & TH_ACK)
+		jw_u64(&w, "ack", rack);
+	if (cause != NULL && v->since_original_ns)
+		jw_seconds(&w, "since_original_s", v->since_original_ns);
+	jw_obj_end(&w);
+	jw_char(&w, '\n');
+	fwrite(w.buf, 1, w.len, out);
+	jw_free(&w);
+}
 
 static void
 emit(const struct event_log *log, const struct flow *f, enum flow_dir d,
@@ -19,30 +52,15 @@ emit(const struct event_log *log, const struct flow *f, enum flow_dir d,
 	const struct tcp_dir *D = &c->dir[d], *P = &c->dir[!d];
 	uint32_t rseq = pkt->tcp_seq - (D->isn_set ? D->isn : 0);
 	uint32_t rack = pkt->tcp_ack - (P->isn_set ? P->isn : 0);
-	uint64_t s = pkt->ts_ns / 1000000000u, us = pkt->ts_ns % 1000000000u /
-	    1000u;
 	const char *dir = d == DIR_C2S ? "c2s" : "s2c";
+	char ts[FORMAT_SECONDS_MAX];
 
 	if (log->json) {
-		fprintf(log->out, "{\"ts\":%" PRIu64 ".%06" PRIu64
-		    ",\"packet\":%" PRIu64 ",\"flow\":%" PRIu64
-		    ",\"dir\":\"%s\",\"event\":\"%s\"", s, us, pkt->number,
-		    f->id, dir, kind);
-		if (cause != NULL)
-			fprintf(log->out, ",\"cause\":\"%s\"", cause);
-		fprintf(log->out, ",\"seq\":%" PRIu32 ",\"len\":%" PRIu32,
-		    rseq, pkt->payload_len);
-		if (pkt->tcp_flags & TH_ACK)
-			fprintf(log->out, ",\"ack\":%" PRIu32, rack);
-		if (cause != NULL && v->since_original_ns)
-			fprintf(log->out, ",\"since_original_s\":%" PRIu64
-			    ".%06" PRIu64, v->since_original_ns / 1000000000u,
-			    v->since_original_ns % 1000000000u / 1000u);
-		fputs("}\n", log->out);
+		emit_json(log->out, f, dir, pkt, kind, cause, v, rseq, rack);
 		return;
 	}
-	fprintf(log->out, "%" PRIu64 ".%06" PRIu64 " #%" PRIu64 " flow %"
-	    PRIu64 " %s %s", s, us, pkt->number, f->id, dir, kind);
+	fprintf(log->out, "%s #%" PRIu64 " flow %" PRIu64 " %s %s",
+	    format_seconds(pkt->ts_ns, ts), pkt->number, f->id, dir, kind);
 	if (cause != NULL)
 		fprintf(log->out, " cause=%s", cause);
 	fprintf(log->out, " seq=%" PRIu32 " len=%" PRIu32, rseq,
@@ -50,8 +68,7 @@ emit(const struct event_log *log, const struct flow *f, enum flow_dir d,
 	if (pkt->tcp_flags & TH_ACK)
 		fprintf(log->out, " ack=%" PRIu32, rack);
 	if (cause != NULL && v->since_original_ns)
-		fprintf(log->out, " since=%.6f", (double)v->since_original_ns /
-		    1e9);
+		fprintf(log->out, " since=%.6f", ns_to_s(v->since_original_ns));
 	fputc('\n', log->out);
 }
 

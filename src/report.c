@@ -154,22 +154,27 @@ report_interval(FILE *out, struct report_sink *rs, const struct analyzer *an,
 		if (f->last_ts > ii->since_ts)
 			active++;
 	if (rs->json) {
-		fprintf(out, "{\"interval\":{\"index\":%" PRIu64 ","
-		    "\"start_ts\":%" PRIu64 ".%06" PRIu64 ","
-		    "\"end_ts\":%" PRIu64 ".%06" PRIu64 ","
-		    "\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64 ","
-		    "\"flows_active\":%" PRIu64 ",\"flows_finished\":%" PRIu64
-		    ",\"flows_live\":%zu,\"flows_total\":%zu",
-		    ii->index, ii->start_ns / 1000000000u,
-		    ii->start_ns % 1000000000u / 1000u,
-		    ii->end_ns / 1000000000u, ii->end_ns % 1000000000u / 1000u,
-		    ii->packets, ii->bytes, active, rs->interval_flows,
-		    flow_table_live(an->flows), flow_table_count(an->flows));
-		if (ii->have_drops)
-			fprintf(out, ",\"kernel_dropped\":%" PRIu64
-			    ",\"interface_dropped\":%" PRIu64,
-			    ii->kernel_dropped, ii->interface_dropped);
-		fputs("},\"flows\":[", out);
+		jw_reset(&rs->w);
+		jw_obj_begin(&rs->w, NULL);
+		jw_obj_begin(&rs->w, "interval");
+		jw_u64(&rs->w, "index", ii->index);
+		jw_seconds(&rs->w, "start_ts", ii->start_ns);
+		jw_seconds(&rs->w, "end_ts", ii->end_ns);
+		jw_u64(&rs->w, "packets", ii->packets);
+		jw_u64(&rs->w, "bytes", ii->bytes);
+		jw_u64(&rs->w, "flows_active", active);
+		jw_u64(&rs->w, "flows_finished", rs->interval_flows);
+		jw_u64(&rs->w, "flows_live", flow_table_live(an->flows));
+		jw_u64(&rs->w, "flows_total", flow_table_count(an->flows));
+		if (ii->have_drops) {
+			jw_u64(&rs->w, "kernel_dropped", ii->kernel_dropped);
+			jw_u64(&rs->w, "interface_dropped",
+			    ii->interface_dropped);
+		}
+		jw_obj_end(&rs->w);
+		jw_arr_begin(&rs->w, "flows");
+		/* The records follow, written as they are, then "]}". */
+		fwrite(rs->w.buf, 1, rs->w.len, out);
 		if (rs->interval_len > 0) {
 			/* Finished flows were written one per line: join. */
 			char *p = rs->interval_buf, *nl;

@@ -1,15 +1,14 @@
 /*
- * The JSON report, built with json-c one flow at a time: each flow object is
- * serialised and freed as the flow finishes (see report.c for the order), so
- * memory does not grow with the number of flows.  Numbers that are times are written from integer
- * nanoseconds with exactly six decimals, so output is reproducible and free
- * of binary floating-point noise.  Field meanings: doc/json-schema.md.
+ * The JSON report, written with jsonw (never json-c, which is for reading):
+ * each flow record is serialised as the flow finishes (see report.c for
+ * the order), so memory does not grow with the number of flows; the parts
+ * known only at the end follow the flows.  Numbers that are times are
+ * written from integer nanoseconds with exactly six decimals, so output is
+ * reproducible and free of binary floating-point noise.  Field meanings:
+ * doc/json-schema.md.
  */
 #include "config.h"
 
-#include <errno.h>
-#include <inttypes.h>
-#include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,40 +18,6 @@
 #include "report.h"
 #include "services.h"
 #include "tcp.h"
-
-/* Seconds from nanoseconds, exactly, with microsecond precision. */
-static json_object *
-j_seconds(uint64_t ns)
-{
-	char buf[FORMAT_SECONDS_MAX];
-
-	return json_object_new_double_s(ns_to_s(ns),
-	    format_seconds(ns, buf));
-}
-
-/* A computed (not measured) value: six decimals, or one for large ones. */
-static json_object *
-j_double(double v, int decimals)
-{
-	char buf[64];
-
-	snprintf(buf, sizeof buf, "%.*f", decimals, v);
-	return json_object_new_double_s(v, buf);
-}
-
-static json_object *
-j_u64(uint64_t v)
-{
-	return json_object_new_uint64(v);
-}
-
-static void
-add(json_object *o, const char *key, json_object *v)
-{
-	json_object_object_add(o, key, v);
-}
-
-/* ---- the per-flow record, with the streaming writer (jsonw.h) ---- */
 
 /* A time that may be unknown. */
 static void
@@ -298,76 +263,88 @@ report_json_flow_jw(struct jw *w, const struct flow *f)
 	jw_obj_end(w);
 }
 
-static json_object *
-j_capture(const struct analyzer *an, const struct report_info *ri)
+static void
+w_link_types(struct jw *w, const struct capture_stats *st)
 {
-	const struct capture_stats *st = &an->stats;
-	json_object *o = json_object_new_object(), *a, *x;
 	int i;
 
-	a = json_object_new_array();
-	for (i = 0; i < ri->nfiles; i++)
-		json_object_array_add(a, json_object_new_string(ri->files[i]));
-	add(o, "files", a);
-	a = json_object_new_array();
+	jw_arr_begin(w, "link_types");
 	for (i = 0; i < st->nlinks; i++) {
-		x = json_object_new_object();
-		add(x, "dlt", json_object_new_int(st->links[i].dlt));
-		add(x, "name", json_object_new_string(
-		    link_type_label(st->links[i].dlt)));
-		add(x, "packets", j_u64(st->links[i].packets));
-		add(x, "supported", json_object_new_boolean(
-		    decode_link_type_supported(st->links[i].dlt)));
-		json_object_array_add(a, x);
+		jw_obj_begin(w, NULL);
+		jw_int(w, "dlt", st->links[i].dlt);
+		jw_str(w, "name", link_type_label(st->links[i].dlt));
+		jw_u64(w, "packets", st->links[i].packets);
+		jw_bool(w, "supported",
+		    decode_link_type_supported(st->links[i].dlt));
+		jw_obj_end(w);
 	}
-	add(o, "link_types", a);
-	add(o, "packets", j_u64(st->packets));
-	add(o, "bytes", j_u64(st->wire_bytes));
-	add(o, "captured_bytes", j_u64(st->captured_bytes));
-	add(o, "first_ts", st->packets ? j_seconds(st->first_ts) : NULL);
-	add(o, "last_ts", st->packets ? j_seconds(st->last_ts) : NULL);
-	add(o, "duration_s", j_seconds(st->last_ts - st->first_ts));
-	x = json_object_new_object();
+	jw_arr_end(w);
+}
+
+/* Packets by kind, undecoded by reason, anomalies by name. */
+static void
+w_packet_kinds(struct jw *w, const struct capture_stats *st)
+{
+	int i;
+
+	jw_obj_begin(w, "protocols");
 	for (i = 0; i < PK_MAX; i++)
 		if (i != PK_UNDECODED)
-			add(x, pkt_kind_name((enum pkt_kind)i),
-			    j_u64(st->kinds[i]));
-	add(o, "protocols", x);
-	x = json_object_new_object();
+			jw_u64(w, pkt_kind_name((enum pkt_kind)i),
+			    st->kinds[i]);
+	jw_obj_end(w);
+	jw_obj_begin(w, "undecoded");
 	for (i = 1; i < DR_MAX; i++)
 		if (st->undecoded[i])
-			add(x, decode_reason_name((enum decode_reason)i),
-			    j_u64(st->undecoded[i]));
-	add(o, "undecoded", x);
-	x = json_object_new_object();
+			jw_u64(w, decode_reason_name((enum decode_reason)i),
+			    st->undecoded[i]);
+	jw_obj_end(w);
+	jw_obj_begin(w, "anomalies");
 	for (i = 0; i < PA_MAX; i++)
 		if (st->anomalies[i])
-			add(x, packet_anomaly_name((enum packet_anomaly)i),
-			    j_u64(st->anomalies[i]));
+			jw_u64(w, packet_anomaly_name((enum packet_anomaly)i),
+			    st->anomalies[i]);
 	if (st->time_backwards)
-		add(x, "time_went_backwards", j_u64(st->time_backwards));
-	add(o, "anomalies", x);
-	add(o, "flows", j_u64(flow_table_count(an->flows)));
-	add(o, "flows_expired", j_u64(an->flows_expired));
-	add(o, "flows_evicted", j_u64(an->flows_evicted));
-	if (ri->interface != NULL) {
-		add(o, "interface", json_object_new_string(ri->interface));
-		add(o, "kernel_dropped", ri->have_drops ?
-		    j_u64(ri->kernel_dropped) : NULL);
-		add(o, "interface_dropped", ri->have_drops ?
-		    j_u64(ri->interface_dropped) : NULL);
-	}
-	return o;
+		jw_u64(w, "time_went_backwards", st->time_backwards);
+	jw_obj_end(w);
 }
 
 static void
-put(FILE *out, json_object *o)
+w_capture(struct jw *w, const struct analyzer *an,
+    const struct report_info *ri)
 {
-	fputs(json_object_to_json_string_ext(o,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE), out);
+	const struct capture_stats *st = &an->stats;
+	int i;
+
+	jw_obj_begin(w, NULL);
+	jw_arr_begin(w, "files");
+	for (i = 0; i < ri->nfiles; i++)
+		jw_str(w, NULL, ri->files[i]);
+	jw_arr_end(w);
+	w_link_types(w, st);
+	jw_u64(w, "packets", st->packets);
+	jw_u64(w, "bytes", st->wire_bytes);
+	jw_u64(w, "captured_bytes", st->captured_bytes);
+	w_seconds_or_null(w, "first_ts", st->packets, st->first_ts);
+	w_seconds_or_null(w, "last_ts", st->packets, st->last_ts);
+	jw_seconds(w, "duration_s", st->last_ts - st->first_ts);
+	w_packet_kinds(w, st);
+	jw_u64(w, "flows", flow_table_count(an->flows));
+	jw_u64(w, "flows_expired", an->flows_expired);
+	jw_u64(w, "flows_evicted", an->flows_evicted);
+	if (ri->interface != NULL) {
+		jw_str(w, "interface", ri->interface);
+		if (ri->have_drops) {
+			jw_u64(w, "kernel_dropped", ri->kernel_dropped);
+			jw_u64(w, "interface_dropped", ri->interface_dropped);
+		} else {
+			jw_null(w, "kernel_dropped");
+			jw_null(w, "interface_dropped");
+		}
+	}
+	jw_obj_end(w);
 }
 
-/* Everything before the flows array. */
 static void
 w_summary(struct jw *w, const struct report_summary *sm)
 {
@@ -409,58 +386,75 @@ w_summary(struct jw *w, const struct report_summary *sm)
 	jw_obj_end(w);
 }
 
-static json_object *
-j_findings(const struct finding *fl, size_t n)
+static void
+w_findings(struct jw *w, const struct finding *fl, size_t n)
 {
-	json_object *a = json_object_new_array();
 	size_t i;
 
+	jw_arr_begin(w, NULL);
 	for (i = 0; i < n; i++) {
-		json_object *o = json_object_new_object();
-
-		add(o, "kind", json_object_new_string(fl[i].kind));
-		add(o, "host", json_object_new_string(fl[i].host));
-		add(o, "target", fl[i].target[0] ?
-		    json_object_new_string(fl[i].target) : NULL);
-		add(o, "count", j_u64(fl[i].count));
-		add(o, "peers", j_u64(fl[i].peers));
-		add(o, "first_ts", j_seconds(fl[i].first_ts));
-		add(o, "last_ts", j_seconds(fl[i].last_ts));
-		add(o, "explanation", json_object_new_string(fl[i].explanation));
-		json_object_array_add(a, o);
+		jw_obj_begin(w, NULL);
+		jw_str(w, "kind", fl[i].kind);
+		jw_str(w, "host", fl[i].host);
+		if (fl[i].target[0])
+			jw_str(w, "target", fl[i].target);
+		else
+			jw_null(w, "target");
+		jw_u64(w, "count", fl[i].count);
+		jw_u64(w, "peers", fl[i].peers);
+		jw_seconds(w, "first_ts", fl[i].first_ts);
+		jw_seconds(w, "last_ts", fl[i].last_ts);
+		jw_str(w, "explanation", fl[i].explanation);
+		jw_obj_end(w);
 	}
-	return a;
+	jw_arr_end(w);
 }
 
-static json_object *
-j_assertions(const struct report_options *opt)
+static void
+w_assertions(struct jw *w, const struct report_options *opt)
 {
-	json_object *a = json_object_new_array();
 	size_t i;
 
+	jw_arr_begin(w, NULL);
 	for (i = 0; i < opt->nassertions; i++) {
 		const struct assertion *x = &opt->assertions[i];
-		json_object *o = json_object_new_object();
 
-		add(o, "expr", json_object_new_string(x->text));
-		add(o, "passed", json_object_new_boolean(x->passed));
-		add(o, "actual", x->have_actual ? j_double(x->actual, 6) : NULL);
-		json_object_array_add(a, o);
+		jw_obj_begin(w, NULL);
+		jw_str(w, "expr", x->text);
+		jw_bool(w, "passed", x->passed);
+		if (x->have_actual)
+			jw_fixed(w, "actual", x->actual, 6);
+		else
+			jw_null(w, "actual");
+		jw_obj_end(w);
 	}
-	return a;
+	jw_arr_end(w);
+}
+
+/* One member of the document: ",", nl, the key, then the value written. */
+static void
+put_member(FILE *out, const char *nl, const char *key, struct jw *w)
+{
+	fprintf(out, ",%s\"%s\":", nl, key);
+	fwrite(w->buf, 1, w->len, out);
+	jw_reset(w);
 }
 
 void
 report_json_open(FILE *out, const char *nl)
 {
-	json_object *o = json_object_new_object();
+	struct jw w;
 
-	add(o, "version", json_object_new_string(PACKAGE_VERSION));
-	add(o, "schema", json_object_new_int(REPORT_SCHEMA_VERSION));
+	memset(&w, 0, sizeof w);
+	jw_reset(&w);
+	jw_obj_begin(&w, NULL);
+	jw_str(&w, "version", PACKAGE_VERSION);
+	jw_int(&w, "schema", REPORT_SCHEMA_VERSION);
+	jw_obj_end(&w);
 	fputs("{\"transcope\":", out);
-	put(out, o);
-	json_object_put(o);
+	fwrite(w.buf, 1, w.len, out);
 	fprintf(out, ",%s\"flows\":[", nl);
+	jw_free(&w);
 }
 
 void
@@ -469,28 +463,21 @@ report_json_tail(FILE *out, const struct analyzer *an,
     const struct report_summary *sm, const struct finding *fl, size_t nf,
     const struct report_options *opt)
 {
-	json_object *o;
 	struct jw w;
 
-	fprintf(out, "%s],%s\"capture\":", had_flows ? nl : "", nl);
-	o = j_capture(an, ri);
-	put(out, o);
-	json_object_put(o);
-	fprintf(out, ",%s\"summary\":", nl);
 	memset(&w, 0, sizeof w);
 	jw_reset(&w);
+	fprintf(out, "%s]", had_flows ? nl : "");
+	w_capture(&w, an, ri);
+	put_member(out, nl, "capture", &w);
 	w_summary(&w, sm);
-	fwrite(w.buf, 1, w.len, out);
-	jw_free(&w);
-	o = j_findings(fl, nf);
-	fprintf(out, ",%s\"findings\":", nl);
-	put(out, o);
-	json_object_put(o);
+	put_member(out, nl, "summary", &w);
+	w_findings(&w, fl, nf);
+	put_member(out, nl, "findings", &w);
 	if (opt->nassertions > 0) {
-		o = j_assertions(opt);
-		fprintf(out, ",%s\"assertions\":", nl);
-		put(out, o);
-		json_object_put(o);
+		w_assertions(&w, opt);
+		put_member(out, nl, "assertions", &w);
 	}
 	fputs("}\n", out);
+	jw_free(&w);
 }
