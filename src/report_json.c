@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "fmt_finding.h"
 #include "fmtutil.h"
 #include "jsonw.h"
 #include "report.h"
@@ -387,26 +388,37 @@ w_summary(struct jw *w, const struct report_summary *sm)
 }
 
 static void
+w_finding(struct jw *w, const struct finding *x)
+{
+	char buf[FORMAT_EXPLANATION_MAX];
+
+	jw_obj_begin(w, NULL);
+	jw_str(w, "kind", finding_kind_name(x->kind));
+	format_addr(x->host, x->ip_version, buf, sizeof buf);
+	jw_str(w, "host", buf);
+	if (x->has_target) {
+		format_endpoint(x->target, x->ip_version, x->target_port, buf,
+		    sizeof buf);
+		jw_str(w, "target", buf);
+	} else
+		jw_null(w, "target");
+	jw_u64(w, "count", x->count);
+	jw_u64(w, "peers", x->peers);
+	jw_seconds(w, "first_ts", x->first_ts);
+	jw_seconds(w, "last_ts", x->last_ts);
+	jw_str(w, "explanation", format_finding_explanation(x, buf,
+	    sizeof buf));
+	jw_obj_end(w);
+}
+
+static void
 w_findings(struct jw *w, const struct finding *fl, size_t n)
 {
 	size_t i;
 
 	jw_arr_begin(w, NULL);
-	for (i = 0; i < n; i++) {
-		jw_obj_begin(w, NULL);
-		jw_str(w, "kind", fl[i].kind);
-		jw_str(w, "host", fl[i].host);
-		if (fl[i].target[0])
-			jw_str(w, "target", fl[i].target);
-		else
-			jw_null(w, "target");
-		jw_u64(w, "count", fl[i].count);
-		jw_u64(w, "peers", fl[i].peers);
-		jw_seconds(w, "first_ts", fl[i].first_ts);
-		jw_seconds(w, "last_ts", fl[i].last_ts);
-		jw_str(w, "explanation", fl[i].explanation);
-		jw_obj_end(w);
-	}
+	for (i = 0; i < n; i++)
+		w_finding(w, &fl[i]);
 	jw_arr_end(w);
 }
 

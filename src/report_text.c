@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "fmt_finding.h"
 #include "fmtutil.h"
 #include "report.h"
 #include "services.h"
@@ -278,11 +279,30 @@ report_text_flow_long(FILE *out, const struct flow *f)
 	    b->c.observed_rto_max_ns != 0);
 }
 
+/* Kind, host (-> target), how many flows when, then the sentence. */
+static void
+text_finding(FILE *out, const struct finding *x)
+{
+	char host[FORMAT_ADDR_MAX], target[FORMAT_ENDPOINT_MAX];
+	char t[FORMAT_TIME_MAX], why[FORMAT_EXPLANATION_MAX];
+
+	format_addr(x->host, x->ip_version, host, sizeof host);
+	target[0] = '\0';
+	if (x->has_target)
+		format_endpoint(x->target, x->ip_version, x->target_port,
+		    target, sizeof target);
+	format_time(x->first_ts, t, sizeof t);
+	fprintf(out, "  %-10s %s%s%s  %" PRIu64 " flows from %s over %.3f s\n"
+	    "             %s\n", finding_kind_name(x->kind), host,
+	    x->has_target ? " -> " : "", target, x->count, t,
+	    ns_to_s(x->last_ts - x->first_ts),
+	    format_finding_explanation(x, why, sizeof why));
+}
+
 void
 report_text_tail(FILE *out, const struct report_summary *sm,
     const struct finding *fl, size_t nf, const struct report_options *opt)
 {
-	char t[64];
 	size_t i;
 
 	fprintf(out, "\nSummary\n  %" PRIu64 " flows (%" PRIu64 " tcp, %" PRIu64
@@ -298,14 +318,8 @@ report_text_tail(FILE *out, const struct report_summary *sm,
 	fprintf(out, "\nFindings\n");
 	if (nf == 0)
 		fprintf(out, "  none\n");
-	for (i = 0; i < nf; i++) {
-		format_time(fl[i].first_ts, t, sizeof t);
-		fprintf(out, "  %-10s %s%s%s  %" PRIu64 " flows from %s over "
-		    "%.3f s\n             %s\n", fl[i].kind, fl[i].host,
-		    fl[i].target[0] ? " -> " : "", fl[i].target, fl[i].count,
-		    t, ns_to_s(fl[i].last_ts - fl[i].first_ts),
-		    fl[i].explanation);
-	}
+	for (i = 0; i < nf; i++)
+		text_finding(out, &fl[i]);
 	if (opt->nassertions == 0)
 		return;
 	fprintf(out, "\nAssertions\n");
