@@ -1,11 +1,15 @@
 /*
- * The JSON report, written with jsonw (never json-c, which is for reading):
- * each flow record is serialised as the flow finishes (see report.c for
- * the order), so memory does not grow with the number of flows; the parts
- * known only at the end follow the flows.  Numbers that are times are
- * written from integer nanoseconds with exactly six decimals, so output is
- * reproducible and free of binary floating-point noise.  Field meanings:
- * doc/json-schema.md.
+ * The JSON format (fmt.h): the report document and the interval records,
+ * all written with jsonw (never json-c, which
+ * is for reading).  The document puts the flows first, everything known
+ * only at the end after them, so flow records can stream as flows finish.
+ * Numbers that are times are written from integer nanoseconds with
+ * exactly six decimals, so output is reproducible and free of binary
+ * floating-point noise.  Field meanings: doc/json-schema.md.
+ *
+ * One function per section of a flow record (endpoints, handshake, close,
+ * each direction, RTT statistics, RTO), so that a table of metrics can
+ * drive them later.
  */
 #include "config.h"
 
@@ -16,7 +20,7 @@
 #include "fmt_finding.h"
 #include "fmtutil.h"
 #include "jsonw.h"
-#include "report.h"
+#include "fmt.h"
 #include "services.h"
 #include "tcp.h"
 
@@ -229,14 +233,15 @@ w_close(struct jw *w, const struct flow *f)
 	jw_obj_end(w);
 }
 
-void
-report_json_flow_jw(struct jw *w, const struct flow *f)
+static void
+json_flow(struct jw *w, const struct fmt_doc *doc, const struct flow *f)
 {
 	uint16_t sport = flow_server_port(f);
 	const char *svc = service_name(f->key.proto, sport);
 	const struct tcp_conn *c = flow_tcp(f);
 	char hbuf[8];
 
+	(void)doc;
 	jw_obj_begin(w, NULL);
 	jw_u64(w, "id", f->id);
 	jw_str(w, "proto", f->proto->name);
@@ -423,13 +428,13 @@ w_findings(struct jw *w, const struct finding *fl, size_t n)
 }
 
 static void
-w_assertions(struct jw *w, const struct report_options *opt)
+w_assertions(struct jw *w, const struct assertion *a, size_t n)
 {
 	size_t i;
 
 	jw_arr_begin(w, NULL);
-	for (i = 0; i < opt->nassertions; i++) {
-		const struct assertion *x = &opt->assertions[i];
+	for (i = 0; i < n; i++) {
+		const struct assertion *x = &a[i];
 
 		jw_obj_begin(w, NULL);
 		jw_str(w, "expr", x->text);
@@ -443,6 +448,39 @@ w_assertions(struct jw *w, const struct report_options *opt)
 	jw_arr_end(w);
 }
 
+static const char *
+newline(const struct fmt_doc *doc)
+{
+	return doc->one_line ? "" : "\n";
+}
+
+/* {"transcope":{...}, then "flows":[ with the flow records to follow. */
+static void
+json_open(FILE *out, const struct fmt_doc *doc, const struct fmt_end *end)
+{
+	struct jw w;
+
+	(void)end;
+	memset(&w, 0, sizeof w);
+	jw_reset(&w);
+	jw_obj_begin(&w, NULL);
+	jw_str(&w, "version", PACKAGE_VERSION);
+	jw_int(&w, "schema", REPORT_SCHEMA_VERSION);
+	jw_obj_end(&w);
+	fputs("{\"transcope\":", out);
+	fwrite(w.buf, 1, w.len, out);
+	fprintf(out, ",%s\"flows\":[", newline(doc));
+	jw_free(&w);
+}
+
+static void
+json_separator(FILE *out, const struct fmt_doc *doc, uint64_t n)
+{
+	if (n > 0)
+		putc(',', out);
+	fputs(newline(doc), out);
+}
+
 /* One member of the document: ",", nl, the key, then the value written. */
 static void
 put_member(FILE *out, const char *nl, const char *key, struct jw *w)
@@ -452,44 +490,74 @@ put_member(FILE *out, const char *nl, const char *key, struct jw *w)
 	jw_reset(w);
 }
 
-void
-report_json_open(FILE *out, const char *nl)
+/* The flows array closes; what is known only at the end follows. */
+static void
+json_tail(FILE *out, const struct fmt_doc *doc, const struct fmt_end *end,
+    uint64_t nflows)
 {
+	const char *nl = newline(doc);
 	struct jw w;
 
 	memset(&w, 0, sizeof w);
 	jw_reset(&w);
-	jw_obj_begin(&w, NULL);
-	jw_str(&w, "version", PACKAGE_VERSION);
-	jw_int(&w, "schema", REPORT_SCHEMA_VERSION);
-	jw_obj_end(&w);
-	fputs("{\"transcope\":", out);
-	fwrite(w.buf, 1, w.len, out);
-	fprintf(out, ",%s\"flows\":[", nl);
-	jw_free(&w);
-}
-
-void
-report_json_tail(FILE *out, const struct analyzer *an,
-    const struct report_info *ri, const char *nl, bool had_flows,
-    const struct report_summary *sm, const struct finding *fl, size_t nf,
-    const struct report_options *opt)
-{
-	struct jw w;
-
-	memset(&w, 0, sizeof w);
-	jw_reset(&w);
-	fprintf(out, "%s]", had_flows ? nl : "");
-	w_capture(&w, an, ri);
+	fprintf(out, "%s]", nflows > 0 ? nl : "");
+	w_capture(&w, end->an, end->ri);
 	put_member(out, nl, "capture", &w);
-	w_summary(&w, sm);
+	w_summary(&w, end->summary);
 	put_member(out, nl, "summary", &w);
-	w_findings(&w, fl, nf);
+	w_findings(&w, end->findings, end->nfindings);
 	put_member(out, nl, "findings", &w);
-	if (opt->nassertions > 0) {
-		w_assertions(&w, opt);
+	if (end->nassertions > 0) {
+		w_assertions(&w, end->assertions, end->nassertions);
 		put_member(out, nl, "assertions", &w);
 	}
 	fputs("}\n", out);
 	jw_free(&w);
 }
+
+/* {"interval":{...},"flows":[ with the flow records to follow. */
+static void
+json_interval(FILE *out, const struct fmt_interval *iv)
+{
+	const struct interval_info *ii = iv->ii;
+	struct jw w;
+
+	memset(&w, 0, sizeof w);
+	jw_reset(&w);
+	jw_obj_begin(&w, NULL);
+	jw_obj_begin(&w, "interval");
+	jw_u64(&w, "index", ii->index);
+	jw_seconds(&w, "start_ts", ii->start_ns);
+	jw_seconds(&w, "end_ts", ii->end_ns);
+	jw_u64(&w, "packets", ii->packets);
+	jw_u64(&w, "bytes", ii->bytes);
+	jw_u64(&w, "flows_active", iv->active);
+	jw_u64(&w, "flows_finished", iv->finished);
+	jw_u64(&w, "flows_live", iv->live);
+	jw_u64(&w, "flows_total", iv->total);
+	if (ii->have_drops) {
+		jw_u64(&w, "kernel_dropped", ii->kernel_dropped);
+		jw_u64(&w, "interface_dropped", ii->interface_dropped);
+	}
+	jw_obj_end(&w);
+	jw_arr_begin(&w, "flows");
+	fwrite(w.buf, 1, w.len, out);
+	jw_free(&w);
+}
+
+static void
+json_interval_end(FILE *out)
+{
+	fputs("]}\n", out);
+}
+
+const struct format format_json = {
+	.name = "json",
+	.streams = true,
+	.open = json_open,
+	.separator = json_separator,
+	.flow = json_flow,
+	.tail = json_tail,
+	.interval = json_interval,
+	.interval_end = json_interval_end,
+};
