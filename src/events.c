@@ -1,47 +1,14 @@
 /*
  * The event log: see events.h.  Called only for packets that raised
- * something, and only when --events is given, so the formatting here never
- * touches the ordinary per-packet path.
+ * something, and only when --events is given, so the records made here
+ * and their formatting never touch the ordinary per-packet path.
  */
 #include "config.h"
 
-#include <inttypes.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "events.h"
-#include "fmtutil.h"
-#include "jsonw.h"
-
-/* One event as an NDJSON line. */
-static void
-emit_json(FILE *out, const struct flow *f, const char *dir,
-    const struct packet *pkt, const char *kind, const char *cause,
-    const struct tcp_verdict *v, uint32_t rseq, uint32_t rack)
-{
-	struct jw w;
-
-	memset(&w, 0, sizeof w);
-	jw_reset(&w);
-	jw_obj_begin(&w, NULL);
-	jw_seconds(&w, "ts", pkt->ts_ns);
-	jw_u64(&w, "packet", pkt->number);
-	jw_u64(&w, "flow", f->id);
-	jw_str(&w, "dir", dir);
-	jw_str(&w, "event", kind);
-	if (cause != NULL)
-		jw_str(&w, "cause", cause);
-	jw_u64(&w, "seq", rseq);
-	jw_u64(&w, "len", pkt->payload_len);
-	if (pkt->tcp_flags & TH_ACK)
-		jw_u64(&w, "ack", rack);
-	if (cause != NULL && v->since_original_ns)
-		jw_seconds(&w, "since_original_s", v->since_original_ns);
-	jw_obj_end(&w);
-	jw_char(&w, '\n');
-	fwrite(w.buf, 1, w.len, out);
-	jw_free(&w);
-}
+#include "fmt.h"
 
 static void
 emit(const struct event_log *log, const struct flow *f, enum flow_dir d,
@@ -50,26 +17,21 @@ emit(const struct event_log *log, const struct flow *f, enum flow_dir d,
 {
 	const struct tcp_conn *c = flow_tcp(f);
 	const struct tcp_dir *D = &c->dir[d], *P = &c->dir[!d];
-	uint32_t rseq = pkt->tcp_seq - (D->isn_set ? D->isn : 0);
-	uint32_t rack = pkt->tcp_ack - (P->isn_set ? P->isn : 0);
-	const char *dir = d == DIR_C2S ? "c2s" : "s2c";
-	char ts[FORMAT_SECONDS_MAX];
+	const struct format *fmt = log->json ? &format_json : &format_text;
+	struct event_record ev;
 
-	if (log->json) {
-		emit_json(log->out, f, dir, pkt, kind, cause, v, rseq, rack);
-		return;
-	}
-	fprintf(log->out, "%s #%" PRIu64 " flow %" PRIu64 " %s %s",
-	    format_seconds(pkt->ts_ns, ts), pkt->number, f->id, dir, kind);
-	if (cause != NULL)
-		fprintf(log->out, " cause=%s", cause);
-	fprintf(log->out, " seq=%" PRIu32 " len=%" PRIu32, rseq,
-	    pkt->payload_len);
-	if (pkt->tcp_flags & TH_ACK)
-		fprintf(log->out, " ack=%" PRIu32, rack);
-	if (cause != NULL && v->since_original_ns)
-		fprintf(log->out, " since=%.6f", ns_to_s(v->since_original_ns));
-	fputc('\n', log->out);
+	ev.ts_ns = pkt->ts_ns;
+	ev.packet = pkt->number;
+	ev.flow = f->id;
+	ev.dir = d;
+	ev.kind = kind;
+	ev.cause = cause;
+	ev.seq = pkt->tcp_seq - (D->isn_set ? D->isn : 0);
+	ev.len = pkt->payload_len;
+	ev.has_ack = (pkt->tcp_flags & TH_ACK) != 0;
+	ev.ack = pkt->tcp_ack - (P->isn_set ? P->isn : 0);
+	ev.since_original_ns = cause != NULL ? v->since_original_ns : 0;
+	fmt->event(log->out, &ev);
 }
 
 void

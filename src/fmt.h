@@ -26,7 +26,8 @@
  *
  * An interval report (--interval) is written as interval, { separator(n),
  * flow record n }, interval_end; its separators are those of a one-line
- * document (with --json the stream is NDJSON).
+ * document (with --json the stream is NDJSON).  event() writes one line of
+ * the event log (--events), from a typed record (events.h).
  *
  * Every function writes to the FILE or the buffer it is given and keeps no
  * state: one table serves any number of reports, in any thread.
@@ -41,6 +42,7 @@
 
 #include "analyzer.h"
 #include "assert.h"
+#include "events.h"
 #include "findings.h"
 #include "summary.h"
 
@@ -119,6 +121,8 @@ struct format {
 	void	(*interval)(FILE *, const struct fmt_interval *);
 	/* NULL: nothing after the records. */
 	void	(*interval_end)(FILE *);
+
+	void	(*event)(FILE *, const struct event_record *);
 };
 
 extern const struct format format_text;

@@ -1,6 +1,6 @@
 /*
- * The JSON format (fmt.h): the report document and the interval records,
- * all written with jsonw (never json-c, which
+ * The JSON format (fmt.h): the report document, the interval records and
+ * the event log's NDJSON lines, all written with jsonw (never json-c, which
  * is for reading).  The document puts the flows first, everything known
  * only at the end after them, so flow records can stream as flows finish.
  * Numbers that are times are written from integer nanoseconds with
@@ -551,6 +551,34 @@ json_interval_end(FILE *out)
 	fputs("]}\n", out);
 }
 
+/* One NDJSON line. */
+static void
+json_event(FILE *out, const struct event_record *ev)
+{
+	struct jw w;
+
+	memset(&w, 0, sizeof w);
+	jw_reset(&w);
+	jw_obj_begin(&w, NULL);
+	jw_seconds(&w, "ts", ev->ts_ns);
+	jw_u64(&w, "packet", ev->packet);
+	jw_u64(&w, "flow", ev->flow);
+	jw_str(&w, "dir", ev->dir == DIR_C2S ? "c2s" : "s2c");
+	jw_str(&w, "event", ev->kind);
+	if (ev->cause != NULL)
+		jw_str(&w, "cause", ev->cause);
+	jw_u64(&w, "seq", ev->seq);
+	jw_u64(&w, "len", ev->len);
+	if (ev->has_ack)
+		jw_u64(&w, "ack", ev->ack);
+	if (ev->since_original_ns)
+		jw_seconds(&w, "since_original_s", ev->since_original_ns);
+	jw_obj_end(&w);
+	jw_char(&w, '\n');
+	fwrite(w.buf, 1, w.len, out);
+	jw_free(&w);
+}
+
 const struct format format_json = {
 	.name = "json",
 	.streams = true,
@@ -560,4 +588,5 @@ const struct format format_json = {
 	.tail = json_tail,
 	.interval = json_interval,
 	.interval_end = json_interval_end,
+	.event = json_event,
 };

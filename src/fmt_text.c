@@ -2,7 +2,8 @@
  * The text format (fmt.h): a capture summary, one line per flow, and with
  * the long view (-l) a tcptrace -l style block per TCP connection as the
  * flows' detail records; the summary, findings and assertions after them.
- * An interval report is a line of counts and the flow table.  Times are printed in UTC so the report is the same on every
+ * An interval report is a line of counts and the flow table; an event is
+ * one line.  Times are printed in UTC so the report is the same on every
  * machine.
  *
  * Flow records are built in the sink's buffer with jw_printf() (the sink
@@ -417,6 +418,24 @@ text_interval(FILE *out, const struct fmt_interval *iv)
 	table_head(out);
 }
 
+static void
+text_event(FILE *out, const struct event_record *ev)
+{
+	char ts[FORMAT_SECONDS_MAX];
+
+	fprintf(out, "%s #%" PRIu64 " flow %" PRIu64 " %s %s",
+	    format_seconds(ev->ts_ns, ts), ev->packet, ev->flow,
+	    ev->dir == DIR_C2S ? "c2s" : "s2c", ev->kind);
+	if (ev->cause != NULL)
+		fprintf(out, " cause=%s", ev->cause);
+	fprintf(out, " seq=%" PRIu32 " len=%" PRIu32, ev->seq, ev->len);
+	if (ev->has_ack)
+		fprintf(out, " ack=%" PRIu32, ev->ack);
+	if (ev->since_original_ns)
+		fprintf(out, " since=%.6f", ns_to_s(ev->since_original_ns));
+	fputc('\n', out);
+}
+
 const struct format format_text = {
 	.name = "text",
 	.streams = false,	/* the capture summary comes first */
@@ -425,4 +444,5 @@ const struct format format_text = {
 	.flow_detail = text_flow_detail,
 	.tail = text_tail,
 	.interval = text_interval,
+	.event = text_event,
 };

@@ -630,6 +630,12 @@ tsv_interval(FILE *out, const struct fmt_interval *iv)
 	fprintf(out, "# interval %" PRIu64 "\n", iv->ii->index);
 }
 
+static void
+tsv_event(FILE *out, const struct event_record *ev)
+{
+	fprintf(out, "# %s\n", ev->kind);
+}
+
 static const struct format tsv_format = {
 	.name = "tsv",
 	.streams = true,
@@ -637,6 +643,7 @@ static const struct format tsv_format = {
 	.flow = tsv_flow,
 	.tail = tsv_tail,
 	.interval = tsv_interval,
+	.event = tsv_event,
 };
 
 START_TEST(test_format_seam)
