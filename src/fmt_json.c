@@ -17,10 +17,10 @@
 #include <string.h>
 
 #include "decode.h"
+#include "fmt.h"
 #include "fmt_finding.h"
 #include "fmtutil.h"
 #include "jsonw.h"
-#include "fmt.h"
 #include "services.h"
 #include "tcp.h"
 

@@ -6,8 +6,9 @@
  * one line.  Times are printed in UTC so the report is the same on every
  * machine.
  *
- * Flow records are built in the sink's buffer with jw_printf() (the sink
- * spills and reorders them); everything else goes straight to the output.
+ * Flow records are built in the sink's buffer (the sink spills and
+ * reorders them), column by column; everything else goes straight to the
+ * output with printf.
  * The long view is one function per section (head, counters, RTT), so a
  * table of metrics can drive them later.
  */
@@ -18,9 +19,9 @@
 #include <string.h>
 
 #include "decode.h"
+#include "fmt.h"
 #include "fmt_finding.h"
 #include "fmtutil.h"
-#include "fmt.h"
 #include "jsonw.h"
 #include "services.h"
 #include "tcp.h"
@@ -140,6 +141,53 @@ text_open(FILE *out, const struct fmt_doc *doc, const struct fmt_end *end)
 	table_head(out);
 }
 
+/*
+ * Columns without printf: a flow's line and its long view are some fifty
+ * fields, and printf into a buffer costs more per call than the field.
+ * Each is printf's %*s (width > 0: right-aligned), %-*s (width < 0: left),
+ * %*llu or %*.*f, to the byte.
+ */
+static void
+put_col(struct jw *w, const char *s, size_t n, int width)
+{
+	size_t wd = (size_t)(width < 0 ? -width : width);
+	size_t pad = n < wd ? wd - n : 0;
+
+	jw_reserve(w, n + pad);
+	if (width > 0) {
+		memset(w->buf + w->len, ' ', pad);
+		w->len += pad;
+	}
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+	if (width < 0) {
+		memset(w->buf + w->len, ' ', pad);
+		w->len += pad;
+	}
+}
+
+static void
+put_str(struct jw *w, const char *s, int width)
+{
+	put_col(w, s, strlen(s), width);
+}
+
+static void
+put_u64(struct jw *w, uint64_t v, int width)
+{
+	char buf[JW_NUM_MAX];
+
+	put_col(w, buf, (size_t)(jw_put_digits(buf, v) - buf), width);
+}
+
+static void
+put_fixed(struct jw *w, double v, int decimals, int width)
+{
+	char buf[JW_FIXED_MAX];
+
+	put_col(w, buf, (size_t)(jw_put_fixed(buf, v, decimals) - buf), width);
+}
+
 /* One line of the flow table. */
 static void
 text_flow(struct jw *w, const struct fmt_doc *doc, const struct flow *f)
@@ -147,58 +195,93 @@ text_flow(struct jw *w, const struct fmt_doc *doc, const struct flow *f)
 	const char *svc = service_name(f->key.proto, flow_server_port(f));
 	const struct tcp_conn *c = flow_tcp(f);
 	char cl[FORMAT_ENDPOINT_MAX], sv[FORMAT_ENDPOINT_MAX];
+	int d;
 
 	(void)doc;
 	format_endpoint(flow_client_addr(f), f->key.ip_version,
 	    flow_client_port(f), cl, sizeof cl);
 	format_endpoint(flow_server_addr(f), f->key.ip_version,
 	    flow_server_port(f), sv, sizeof sv);
-	jw_printf(w, "%5" PRIu64 " %-5s %-24s %-24s %-10s %7" PRIu64
-	    " %10" PRIu64 " %7" PRIu64 " %10" PRIu64 " %10.6f %-6s",
-	    f->id, f->proto->name, cl, sv,
-	    svc != NULL ? svc : port_class(flow_server_port(f)),
-	    f->dir[DIR_C2S].packets, f->dir[DIR_C2S].bytes,
-	    f->dir[DIR_S2C].packets, f->dir[DIR_S2C].bytes,
-	    ns_to_s(f->last_ts - f->first_ts), flow_state(f));
-	if (c != NULL)
-		jw_printf(w, " %6" PRIu64 " %6" PRIu64 "\n",
-		    c->dir[DIR_C2S].c.retransmissions_total,
-		    c->dir[DIR_S2C].c.retransmissions_total);
-	else
-		jw_printf(w, " %6s %6s\n", "-", "-");
+	put_u64(w, f->id, 5);
+	jw_char(w, ' ');
+	put_str(w, f->proto->name, -5);
+	jw_char(w, ' ');
+	put_str(w, cl, -24);
+	jw_char(w, ' ');
+	put_str(w, sv, -24);
+	jw_char(w, ' ');
+	put_str(w, svc != NULL ? svc : port_class(flow_server_port(f)), -10);
+	for (d = DIR_C2S; d <= DIR_S2C; d++) {
+		jw_char(w, ' ');
+		put_u64(w, f->dir[d].packets, 7);
+		jw_char(w, ' ');
+		put_u64(w, f->dir[d].bytes, 10);
+	}
+	jw_char(w, ' ');
+	put_fixed(w, ns_to_s(f->last_ts - f->first_ts), 6, 10);
+	jw_char(w, ' ');
+	put_str(w, flow_state(f), -6);
+	for (d = DIR_C2S; d <= DIR_S2C; d++) {
+		jw_char(w, ' ');
+		if (c != NULL)
+			put_u64(w, c->dir[d].c.retransmissions_total, 6);
+		else
+			put_str(w, "-", 6);
+	}
+	jw_char(w, '\n');
 }
 
 /* ---- the long view ---- */
 
-static void
-line_u64(struct jw *w, const char *label, uint64_t a, uint64_t b)
-{
-	jw_printf(w, "  %-28s %16" PRIu64 " %16" PRIu64 "\n", label, a, b);
-}
-
+/* A row of the long view: a label, then a column per direction. */
 static void
 line_str(struct jw *w, const char *label, const char *a, const char *b)
 {
-	jw_printf(w, "  %-28s %16s %16s\n", label, a, b);
+	jw_raw(w, "  ", 2);
+	put_str(w, label, -28);
+	jw_char(w, ' ');
+	put_str(w, a, 16);
+	jw_char(w, ' ');
+	put_str(w, b, 16);
+	jw_char(w, '\n');
 }
 
 static void
-fmt_ms(uint64_t ns, bool valid, char *buf, size_t len)
+line_u64(struct jw *w, const char *label, uint64_t a, uint64_t b)
 {
+	jw_raw(w, "  ", 2);
+	put_str(w, label, -28);
+	jw_char(w, ' ');
+	put_u64(w, a, 16);
+	jw_char(w, ' ');
+	put_u64(w, b, 16);
+	jw_char(w, '\n');
+}
+
+/* Milliseconds, three decimals, or "-" when there is no value. */
+static void
+fmt_ms(uint64_t ns, bool valid, char *buf)
+{
+	char *p = buf;
+
 	if (!valid)
-		snprintf(buf, len, "-");
-	else
-		snprintf(buf, len, "%.3f ms", (double)ns / 1e6);
+		*p++ = '-';
+	else {
+		p = jw_put_fixed(p, (double)ns / 1e6, 3);
+		memcpy(p, " ms", 3);
+		p += 3;
+	}
+	*p = '\0';
 }
 
 static void
 line_ms(struct jw *w, const char *label, uint64_t a, bool va, uint64_t b,
     bool vb)
 {
-	char x[32], y[32];
+	char x[JW_FIXED_MAX + 4], y[JW_FIXED_MAX + 4];
 
-	fmt_ms(a, va, x, sizeof x);
-	fmt_ms(b, vb, y, sizeof y);
+	fmt_ms(a, va, x);
+	fmt_ms(b, vb, y);
 	line_str(w, label, x, y);
 }
 
@@ -328,8 +411,7 @@ text_flow_detail(struct jw *w, const struct fmt_doc *doc,
 	if (!doc->long_view || c == NULL)
 		return;
 	long_head(w, f, c);
-	jw_printf(w, "  %-28s %16s %16s\n", "", "client->server",
-	    "server->client");
+	line_str(w, "", "client->server", "server->client");
 	long_counters(w, f, &c->dir[DIR_C2S], &c->dir[DIR_S2C]);
 	long_rtt(w, &c->dir[DIR_C2S], &c->dir[DIR_S2C]);
 }
