@@ -287,9 +287,10 @@ finding_kind_name(enum finding_kind k)
 	return (unsigned)k < FINDING_KINDS ? names[k] : "?";
 }
 
+/* A finding about the host of e, involving count flows. */
 static struct finding *
 finding_new(struct findings *fs, enum finding_kind kind,
-    const struct entry *e)
+    const struct entry *e, uint64_t count)
 {
 	struct finding *x;
 
@@ -299,17 +300,18 @@ finding_new(struct findings *fs, enum finding_kind kind,
 	x->kind = kind;
 	x->ip_version = e->key.ip_version;
 	memcpy(x->host, e->key.addr, 16);
+	x->count = count;
 	x->first_ts = e->first_ts;
 	x->last_ts = e->last_ts;
 	return x;
 }
 
 /* A finding about a server endpoint: the host is the server. */
-static struct finding *
+static void
 finding_new_target(struct findings *fs, enum finding_kind kind,
-    const struct entry *e)
+    const struct entry *e, uint64_t count)
 {
-	struct finding *x = finding_new(fs, kind, e);
+	struct finding *x = finding_new(fs, kind, e, count);
 
 	x->has_target = true;
 	memcpy(x->target, e->key.addr, 16);
@@ -317,7 +319,6 @@ finding_new_target(struct findings *fs, enum finding_kind kind,
 	x->target_proto = e->key.proto;
 	x->peers = e->nclients;
 	x->peers_capped = e->nclients >= SCAN_SET_MAX;
-	return x;
 }
 
 /* Unanswered attempts (a flood, or half-open) and cleartext use. */
@@ -330,15 +331,13 @@ finish_servers(struct findings *fs)
 		const struct entry *e = &fs->servers.entries[i];
 
 		if (e->s0 >= FINDING_SYN_FLOOD_MIN && 2 * e->s0 >= e->flows)
-			finding_new_target(fs, FINDING_SYN_FLOOD, e)->count =
-			    e->s0;
+			finding_new_target(fs, FINDING_SYN_FLOOD, e, e->s0);
 		else if (e->s0 >= FINDING_HALF_OPEN_MIN)
-			finding_new_target(fs, FINDING_HALF_OPEN, e)->count =
-			    e->s0;
+			finding_new_target(fs, FINDING_HALF_OPEN, e, e->s0);
 		if (e->data_flows > 0 &&
 		    is_cleartext(e->key.proto, e->key.port))
-			finding_new_target(fs, FINDING_CLEARTEXT, e)->count =
-			    e->data_flows;
+			finding_new_target(fs, FINDING_CLEARTEXT, e,
+			    e->data_flows);
 	}
 }
 
@@ -378,16 +377,15 @@ finish_clients(struct findings *fs)
 			continue;
 		count_targets(e, &ports, &hosts);
 		if (ports >= FINDING_SCAN_PORTS_MIN) {
-			x = finding_new(fs, FINDING_PORT_SCAN, e);
+			x = finding_new(fs, FINDING_PORT_SCAN, e, e->failed);
 			x->peers = ports;
 			x->spread = hosts;
 		} else if (hosts >= FINDING_SCAN_HOSTS_MIN) {
-			x = finding_new(fs, FINDING_HOST_SCAN, e);
+			x = finding_new(fs, FINDING_HOST_SCAN, e, e->failed);
 			x->peers = hosts;
 			x->spread = ports;
 		} else
 			continue;
-		x->count = e->failed;
 		x->peers_capped = e->ntargets >= SCAN_SET_MAX;
 	}
 }
@@ -401,8 +399,7 @@ finish_resetters(struct findings *fs)
 		const struct entry *e = &fs->resetters.entries[i];
 
 		if (e->resets >= FINDING_RST_STORM_MIN)
-			finding_new(fs, FINDING_RST_STORM, e)->count =
-			    e->resets;
+			finding_new(fs, FINDING_RST_STORM, e, e->resets);
 	}
 }
 
