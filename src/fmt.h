@@ -13,12 +13,13 @@
  *	open, { separator(n), flow record n }, { detail record n }, tail
  *
  * Flow records are built into a buffer (a struct jw, jsonw.h: a JSON format
- * uses its keyed writers, any other jw_printf()) and the sink decides where
- * they go: straight to the output as flows finish, or into its spill file to
- * be copied out later in id or --sort order.  So a record must not depend on
- * its position: what goes between records is separator()'s, written when
- * the order is known.  Detail records (text: the long view of a TCP flow)
- * follow all the flow records, in the same order.
+ * uses its keyed writers, any other jw_raw() or jw_printf()) and the sink
+ * decides where they go: straight to the output as flows finish, or into
+ * its spill file to be copied out later in id or --sort order.  So a record
+ * must not depend on its position: what goes between records is
+ * separator()'s, written when the order is known.  Detail records (text:
+ * the long view of a TCP flow) follow all the flow records, in the same
+ * order.
  *
  * A format whose open() needs nothing known only at the end of the input
  * says so with .streams: its records may then go out while the analysis

@@ -49,12 +49,27 @@ void		 sink_free(struct sink *);
 void		 sink_set_one_line(struct sink *, bool);
 /* True when the flow now belongs to the writer thread, which frees it. */
 bool		 sink_flow(struct sink *, struct flow *);
-/* See report_sink_stream() and report_sink_use_writer() in report.h. */
+/*
+ * Records straight to out as flows finish, and the rest of the document to
+ * the same out at sink_write(): only when the format streams, with no sort,
+ * top or interval reports, before any flow; false (nothing changes) else.
+ */
 bool		 sink_stream(struct sink *, FILE *out);
+/*
+ * Serialise and free flows in a writer thread (writer.h): only for input
+ * that ends, not with interval reports; false if no thread can start.
+ */
 bool		 sink_use_writer(struct sink *);
-/* Every record, in order, between the format's open and tail. */
+/*
+ * The format's open, every record in order, the detail records, and the
+ * format's tail with end: 0, or -1 on an I/O error (errno).
+ */
 int		 sink_write(struct sink *, FILE *, const struct fmt_end *);
 
+/*
+ * Keep the records of the flows that finish from now on; sink_interval()
+ * writes them and the active flows of the flow table, then starts anew.
+ */
 void		 sink_interval_begin(struct sink *);
 int		 sink_interval(struct sink *, FILE *, const struct analyzer *,
 		    const struct interval_info *);
