@@ -249,13 +249,11 @@ line_str(struct jw *w, const char *label, const char *a, const char *b)
 static void
 line_u64(struct jw *w, const char *label, uint64_t a, uint64_t b)
 {
-	jw_raw(w, "  ", 2);
-	put_str(w, label, -28);
-	jw_char(w, ' ');
-	put_u64(w, a, 16);
-	jw_char(w, ' ');
-	put_u64(w, b, 16);
-	jw_char(w, '\n');
+	char x[JW_NUM_MAX], y[JW_NUM_MAX];
+
+	*jw_put_digits(x, a) = '\0';
+	*jw_put_digits(y, b) = '\0';
+	line_str(w, label, x, y);
 }
 
 /* Milliseconds, three decimals, or "-" when there is no value. */
