@@ -7,10 +7,10 @@
  * machine.
  *
  * Flow records are built in the sink's buffer (the sink spills and
- * reorders them), column by column; everything else goes straight to the
- * output with printf.
- * The long view is one function per section (head, counters, RTT), so a
- * table of metrics can drive them later.
+ * reorders them), column by column, the few free-form lines of the long
+ * view with jw_printf(); everything else goes straight to the output with
+ * printf.  The long view is one function per section (head, counters,
+ * RTT), so a table of metrics can drive them later.
  */
 #include "config.h"
 
