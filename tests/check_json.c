@@ -701,6 +701,11 @@ json_suite(void)
 	Suite *s = suite_create("json");
 	TCase *tc = tcase_create("report");
 
+	/*
+	 * test_jw_numbers takes under a second of CPU, but more than Check's
+	 * default 4 s of wall time on a loaded machine.
+	 */
+	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_json_report);
 	tcase_add_test(tc, test_json_one_flow_per_line);
 	tcase_add_test(tc, test_json_reproducible);
