@@ -1,14 +1,14 @@
 /*
  * The event log: see events.h.  Called only for packets that raised
- * something, and only when --events is given, so the formatting here never
- * touches the ordinary per-packet path.
+ * something, and only when --events is given, so the records made here
+ * and their formatting never touch the ordinary per-packet path.
  */
 #include "config.h"
 
-#include <inttypes.h>
 #include <stdio.h>
 
 #include "events.h"
+#include "fmt.h"
 
 static void
 emit(const struct event_log *log, const struct flow *f, enum flow_dir d,
@@ -17,42 +17,21 @@ emit(const struct event_log *log, const struct flow *f, enum flow_dir d,
 {
 	const struct tcp_conn *c = flow_tcp(f);
 	const struct tcp_dir *D = &c->dir[d], *P = &c->dir[!d];
-	uint32_t rseq = pkt->tcp_seq - (D->isn_set ? D->isn : 0);
-	uint32_t rack = pkt->tcp_ack - (P->isn_set ? P->isn : 0);
-	uint64_t s = pkt->ts_ns / 1000000000u, us = pkt->ts_ns % 1000000000u /
-	    1000u;
-	const char *dir = d == DIR_C2S ? "c2s" : "s2c";
+	const struct format *fmt = log->json ? &format_json : &format_text;
+	struct event_record ev;
 
-	if (log->json) {
-		fprintf(log->out, "{\"ts\":%" PRIu64 ".%06" PRIu64
-		    ",\"packet\":%" PRIu64 ",\"flow\":%" PRIu64
-		    ",\"dir\":\"%s\",\"event\":\"%s\"", s, us, pkt->number,
-		    f->id, dir, kind);
-		if (cause != NULL)
-			fprintf(log->out, ",\"cause\":\"%s\"", cause);
-		fprintf(log->out, ",\"seq\":%" PRIu32 ",\"len\":%" PRIu32,
-		    rseq, pkt->payload_len);
-		if (pkt->tcp_flags & TH_ACK)
-			fprintf(log->out, ",\"ack\":%" PRIu32, rack);
-		if (cause != NULL && v->since_original_ns)
-			fprintf(log->out, ",\"since_original_s\":%" PRIu64
-			    ".%06" PRIu64, v->since_original_ns / 1000000000u,
-			    v->since_original_ns % 1000000000u / 1000u);
-		fputs("}\n", log->out);
-		return;
-	}
-	fprintf(log->out, "%" PRIu64 ".%06" PRIu64 " #%" PRIu64 " flow %"
-	    PRIu64 " %s %s", s, us, pkt->number, f->id, dir, kind);
-	if (cause != NULL)
-		fprintf(log->out, " cause=%s", cause);
-	fprintf(log->out, " seq=%" PRIu32 " len=%" PRIu32, rseq,
-	    pkt->payload_len);
-	if (pkt->tcp_flags & TH_ACK)
-		fprintf(log->out, " ack=%" PRIu32, rack);
-	if (cause != NULL && v->since_original_ns)
-		fprintf(log->out, " since=%.6f", (double)v->since_original_ns /
-		    1e9);
-	fputc('\n', log->out);
+	ev.ts_ns = pkt->ts_ns;
+	ev.packet = pkt->number;
+	ev.flow = f->id;
+	ev.dir = d;
+	ev.kind = kind;
+	ev.cause = cause;
+	ev.seq = pkt->tcp_seq - (D->isn_set ? D->isn : 0);
+	ev.len = pkt->payload_len;
+	ev.has_ack = (pkt->tcp_flags & TH_ACK) != 0;
+	ev.ack = pkt->tcp_ack - (P->isn_set ? P->isn : 0);
+	ev.since_original_ns = cause != NULL ? v->since_original_ns : 0;
+	fmt->event(log->out, &ev);
 }
 
 void

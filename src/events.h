@@ -1,7 +1,10 @@
 /*
  * --events: one line per analysis event (a retransmission with its cause,
  * out-of-order, duplicate ACK, zero window, RST, ...), as text or NDJSON,
- * like tshark's expert info.  Only formats; the analyzer decides.
+ * like tshark's expert info.  The analyzer decides what happened; this
+ * module turns a TCP verdict into typed event records, and the report
+ * format's event() (fmt.h) writes each as a line: the event log has no
+ * format of its own.
  */
 #ifndef TRANSCOPE_EVENTS_H
 #define TRANSCOPE_EVENTS_H
@@ -13,9 +16,30 @@
 #include "packet.h"
 #include "tcp.h"
 
+/*
+ * The lines are the JSON format's (NDJSON) or the text format's.  (A field
+ * naming any format would make main.c's "{ NULL, false }" initializer
+ * incomplete; it comes with the option that chooses one.)
+ */
 struct event_log {
 	FILE	*out;
 	bool	 json;
+};
+
+/* One event of one packet. */
+struct event_record {
+	uint64_t	 ts_ns;
+	uint64_t	 packet;	/* 1-based position in the input */
+	uint64_t	 flow;		/* the flow's id */
+	enum flow_dir	 dir;
+	const char	*kind;		/* "retransmission", "dup_ack", ... */
+	const char	*cause;		/* retransmissions: why; else NULL */
+	uint32_t	 seq;		/* relative to the sender's ISN */
+	uint32_t	 len;		/* payload */
+	bool		 has_ack;
+	uint32_t	 ack;		/* relative to the receiver's ISN */
+	uint64_t	 since_original_ns; /* a retransmission: since the
+					       original was sent; 0 unknown */
 };
 
 /*

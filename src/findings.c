@@ -14,8 +14,7 @@
 
 #include "analyzer.h"
 #include "findings.h"
-#include "report.h"
-#include "services.h"
+#include "fmtutil.h"
 #include "xmalloc.h"
 
 #define SCAN_SET_MAX	256
@@ -277,8 +276,21 @@ findings_add(struct findings *fs, const struct flow *f)
 	}
 }
 
+const char *
+finding_kind_name(enum finding_kind k)
+{
+	static const char *const names[FINDING_KINDS] = {
+		"syn_flood", "port_scan", "host_scan", "rst_storm",
+		"half_open", "cleartext"
+	};
+
+	return (unsigned)k < FINDING_KINDS ? names[k] : "?";
+}
+
+/* A finding about the host of e, involving count flows. */
 static struct finding *
-finding_new(struct findings *fs, const char *kind, const struct entry *e)
+finding_new(struct findings *fs, enum finding_kind kind,
+    const struct entry *e, uint64_t count)
 {
 	struct finding *x;
 
@@ -286,161 +298,170 @@ finding_new(struct findings *fs, const char *kind, const struct entry *e)
 	x = &fs->list[fs->nlist++];
 	memset(x, 0, sizeof *x);
 	x->kind = kind;
-	format_addr(e->key.addr, e->key.ip_version, x->host, sizeof x->host);
+	x->ip_version = e->key.ip_version;
+	memcpy(x->host, e->key.addr, 16);
+	x->count = count;
 	x->first_ts = e->first_ts;
 	x->last_ts = e->last_ts;
 	return x;
 }
 
+/* A finding about a server endpoint: the host is the server. */
 static void
-format_target(const struct entry *e, char *buf, size_t len)
+finding_new_target(struct findings *fs, enum finding_kind kind,
+    const struct entry *e, uint64_t count)
 {
-	char a[64];
+	struct finding *x = finding_new(fs, kind, e, count);
 
-	format_addr(e->key.addr, e->key.ip_version, a, sizeof a);
-	snprintf(buf, len, e->key.ip_version == 6 ? "[%s]:%u" : "%s:%u", a,
-	    e->key.port);
+	x->has_target = true;
+	memcpy(x->target, e->key.addr, 16);
+	x->target_port = e->key.port;
+	x->target_proto = e->key.proto;
+	x->peers = e->nclients;
+	x->peers_capped = e->nclients >= SCAN_SET_MAX;
 }
 
-static const char *
-kind_rank(const char *kind)
-{
-	/* Most serious first; the letters only order them. */
-	if (strcmp(kind, "syn_flood") == 0) return "a";
-	if (strcmp(kind, "port_scan") == 0) return "b";
-	if (strcmp(kind, "host_scan") == 0) return "c";
-	if (strcmp(kind, "rst_storm") == 0) return "d";
-	if (strcmp(kind, "half_open") == 0) return "e";
-	return "f";
-}
-
-static int
-finding_cmp(const void *a, const void *b)
-{
-	const struct finding *x = a, *y = b;
-	int c = strcmp(kind_rank(x->kind), kind_rank(y->kind));
-
-	if (c != 0)
-		return c;
-	if (x->count != y->count)
-		return x->count > y->count ? -1 : 1;
-	if ((c = strcmp(x->host, y->host)) != 0)
-		return c;
-	return strcmp(x->target, y->target);
-}
-
-const struct finding *
-findings_finish(struct findings *fs, size_t *n)
+/* Unanswered attempts (a flood, or half-open) and cleartext use. */
+static void
+finish_servers(struct findings *fs)
 {
 	size_t i;
 
-	free(fs->list);
-	fs->list = NULL;
-	fs->nlist = 0;
 	for (i = 0; i < fs->servers.n; i++) {
 		const struct entry *e = &fs->servers.entries[i];
-		double span = (double)(e->last_ts - e->first_ts) / 1e9;
-		struct finding *x;
-		const char *svc;
 
-		if (e->s0 >= FINDING_SYN_FLOOD_MIN && 2 * e->s0 >= e->flows) {
-			x = finding_new(fs, "syn_flood", e);
-			format_target(e, x->target, sizeof x->target);
-			x->count = e->s0;
-			x->peers = e->nclients;
-			snprintf(x->explanation, sizeof x->explanation,
-			    "%llu connection attempts to %s from %s%llu "
-			    "clients got no answer in %.1f s: a SYN flood, or "
-			    "the service is overwhelmed",
-			    (unsigned long long)e->s0, x->target,
-			    e->nclients >= SCAN_SET_MAX ? "at least " : "",
-			    (unsigned long long)e->nclients, span);
-		} else if (e->s0 >= FINDING_HALF_OPEN_MIN) {
-			x = finding_new(fs, "half_open", e);
-			format_target(e, x->target, sizeof x->target);
-			x->count = e->s0;
-			x->peers = e->nclients;
-			snprintf(x->explanation, sizeof x->explanation,
-			    "%llu connection attempts to %s got no answer "
-			    "(S0): the service is down, filtered, or flooded",
-			    (unsigned long long)e->s0, x->target);
-		}
-		if (e->data_flows > 0 && is_cleartext(e->key.proto, e->key.port)) {
-			x = finding_new(fs, "cleartext", e);
-			format_target(e, x->target, sizeof x->target);
-			x->count = e->data_flows;
-			x->peers = e->nclients;
-			svc = service_name(e->key.proto, e->key.port);
-			snprintf(x->explanation, sizeof x->explanation,
-			    "%s on %s: %llu %s from %llu %s carried unencrypted "
-			    "data; credentials and content can be read on the "
-			    "wire", svc != NULL ? svc : "cleartext service",
-			    x->target, (unsigned long long)e->data_flows,
-			    e->data_flows == 1 ? "flow" : "flows",
-			    (unsigned long long)e->nclients,
-			    e->nclients == 1 ? "client" : "clients");
-		}
+		if (e->s0 >= FINDING_SYN_FLOOD_MIN && 2 * e->s0 >= e->flows)
+			finding_new_target(fs, FINDING_SYN_FLOOD, e, e->s0);
+		else if (e->s0 >= FINDING_HALF_OPEN_MIN)
+			finding_new_target(fs, FINDING_HALF_OPEN, e, e->s0);
+		if (e->data_flows > 0 &&
+		    is_cleartext(e->key.proto, e->key.port))
+			finding_new_target(fs, FINDING_CLEARTEXT, e,
+			    e->data_flows);
 	}
+}
+
+/* Distinct ports and distinct hosts among a client's failed targets. */
+static void
+count_targets(const struct entry *e, uint32_t *ports, uint32_t *hosts)
+{
+	uint32_t j, k;
+
+	*ports = *hosts = 0;
+	for (j = 0; j < e->ntargets; j++) {
+		for (k = 0; k < j; k++)
+			if (e->targets[k].port == e->targets[j].port)
+				break;
+		*ports += k == j;
+		for (k = 0; k < j; k++)
+			if (memcmp(e->targets[k].addr, e->targets[j].addr,
+			    16) == 0)
+				break;
+		*hosts += k == j;
+	}
+}
+
+/* Many failed attempts from one host: a port scan, or a host sweep. */
+static void
+finish_clients(struct findings *fs)
+{
+	size_t i;
+
 	for (i = 0; i < fs->clients.n; i++) {
 		const struct entry *e = &fs->clients.entries[i];
-		uint32_t j, k, ports = 0, hosts = 0;
+		uint32_t ports, hosts;
 		struct finding *x;
 
 		if (e->ntargets < FINDING_SCAN_PORTS_MIN &&
 		    e->ntargets < FINDING_SCAN_HOSTS_MIN)
 			continue;
-		/* Distinct ports and distinct hosts among the targets. */
-		for (j = 0; j < e->ntargets; j++) {
-			for (k = 0; k < j; k++)
-				if (e->targets[k].port == e->targets[j].port)
-					break;
-			ports += k == j;
-			for (k = 0; k < j; k++)
-				if (memcmp(e->targets[k].addr,
-				    e->targets[j].addr, 16) == 0)
-					break;
-			hosts += k == j;
-		}
+		count_targets(e, &ports, &hosts);
 		if (ports >= FINDING_SCAN_PORTS_MIN) {
-			x = finding_new(fs, "port_scan", e);
-			x->count = e->failed;
+			x = finding_new(fs, FINDING_PORT_SCAN, e, e->failed);
 			x->peers = ports;
-			snprintf(x->explanation, sizeof x->explanation,
-			    "%s made %llu failed connection attempts (refused "
-			    "or unanswered) to %s%u ports on %u %s in %.1f s: a "
-			    "port scan", x->host, (unsigned long long)e->failed,
-			    e->ntargets >= SCAN_SET_MAX ? "at least " : "",
-			    ports, hosts, hosts == 1 ? "host" : "hosts",
-			    (double)(e->last_ts - e->first_ts) / 1e9);
+			x->spread = hosts;
 		} else if (hosts >= FINDING_SCAN_HOSTS_MIN) {
-			x = finding_new(fs, "host_scan", e);
-			x->count = e->failed;
+			x = finding_new(fs, FINDING_HOST_SCAN, e, e->failed);
 			x->peers = hosts;
-			snprintf(x->explanation, sizeof x->explanation,
-			    "%s made %llu failed connection attempts to %s%u "
-			    "hosts on %u %s in %.1f s: a sweep for a service",
-			    x->host, (unsigned long long)e->failed,
-			    e->ntargets >= SCAN_SET_MAX ? "at least " : "",
-			    hosts, ports, ports == 1 ? "port" : "ports",
-			    (double)(e->last_ts - e->first_ts) / 1e9);
-		}
+			x->spread = ports;
+		} else
+			continue;
+		x->peers_capped = e->ntargets >= SCAN_SET_MAX;
 	}
+}
+
+static void
+finish_resetters(struct findings *fs)
+{
+	size_t i;
+
 	for (i = 0; i < fs->resetters.n; i++) {
 		const struct entry *e = &fs->resetters.entries[i];
-		struct finding *x;
 
-		if (e->resets < FINDING_RST_STORM_MIN)
-			continue;
-		x = finding_new(fs, "rst_storm", e);
-		x->count = e->resets;
-		snprintf(x->explanation, sizeof x->explanation,
-		    "%s reset %llu established connections in %.1f s: a "
-		    "crashing or overloaded service, a middlebox, or RST "
-		    "injection", x->host, (unsigned long long)e->resets,
-		    (double)(e->last_ts - e->first_ts) / 1e9);
+		if (e->resets >= FINDING_RST_STORM_MIN)
+			finding_new(fs, FINDING_RST_STORM, e, e->resets);
 	}
+}
+
+/*
+ * The order of the list: kind, most flows first, then host and target as
+ * the report writes them (as text: the order predates typed findings, and
+ * reports must not change).  The text is made once per finding, here.
+ */
+struct ranked {
+	struct finding	f;
+	char		host[FORMAT_ADDR_MAX];
+	char		target[FORMAT_ENDPOINT_MAX];
+};
+
+static int
+ranked_cmp(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+	int c;
+
+	if (x->f.kind != y->f.kind)
+		return x->f.kind < y->f.kind ? -1 : 1;
+	if (x->f.count != y->f.count)
+		return x->f.count > y->f.count ? -1 : 1;
+	if ((c = strcmp(x->host, y->host)) != 0)
+		return c;
+	return strcmp(x->target, y->target);
+}
+
+static void
+sort_findings(struct finding *list, size_t n)
+{
+	struct ranked *r = xreallocarray(NULL, n, sizeof *r);
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		r[i].f = list[i];
+		format_addr(list[i].host, list[i].ip_version, r[i].host,
+		    sizeof r[i].host);
+		r[i].target[0] = '\0';
+		if (list[i].has_target)
+			format_endpoint(list[i].target, list[i].ip_version,
+			    list[i].target_port, r[i].target,
+			    sizeof r[i].target);
+	}
+	qsort(r, n, sizeof *r, ranked_cmp);
+	for (i = 0; i < n; i++)
+		list[i] = r[i].f;
+	free(r);
+}
+
+const struct finding *
+findings_finish(struct findings *fs, size_t *n)
+{
+	free(fs->list);
+	fs->list = NULL;
+	fs->nlist = 0;
+	finish_servers(fs);
+	finish_clients(fs);
+	finish_resetters(fs);
 	if (fs->nlist > 1)
-		qsort(fs->list, fs->nlist, sizeof *fs->list, finding_cmp);
+		sort_findings(fs->list, fs->nlist);
 	*n = fs->nlist;
 	return fs->list;
 }

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,4 +222,28 @@ void
 jw_str_v(struct jw *w, const char *s)
 {
 	jw_quoted(w, s);
+}
+
+void
+jw_printf(struct jw *w, const char *fmt, ...)
+{
+	va_list ap;
+	size_t room;
+	int n;
+
+	/* Most text records fit the room left; else grow once and redo. */
+	jw_reserve(w, 256);
+	room = w->cap - w->len;
+	va_start(ap, fmt);
+	n = vsnprintf(w->buf + w->len, room, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= room) {
+		jw_reserve(w, (size_t)n + 1);
+		va_start(ap, fmt);
+		vsnprintf(w->buf + w->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	w->len += (size_t)n;
 }

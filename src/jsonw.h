@@ -54,6 +54,13 @@ char	*jw_put_fixed(char *p, double, int decimals);
 
 void	jw_str_v(struct jw *, const char *);
 void	jw_grow(struct jw *, size_t n);
+/*
+ * Formatted text appended as it is, no JSON about it: a format that is not
+ * JSON (the text report) builds its records in the same buffer, so the
+ * report core moves every format's records one way.
+ */
+void	jw_printf(struct jw *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
 
 static inline void
 jw_reserve(struct jw *w, size_t n)

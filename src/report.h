@@ -1,15 +1,18 @@
 /*
- * Reports: the text report (summary, flow table, optional long view) and
- * the JSON document (schema in doc/json-schema.md).  Output depends only on
- * the input and the options, so it is byte-for-byte reproducible.
+ * Reports: what main() and the tests call.  A report is the flows' records
+ * (written by the report core, sink.h, in a format, fmt.h), then the
+ * capture summary, the aggregates over the reported flows (summary.h), the
+ * security findings (findings.h) and the --assert results, which are kept
+ * and evaluated here, not in the core.  Output depends only on the input
+ * and the options, so it is byte-for-byte reproducible.
  *
- * Flows are reported as they finish: a struct report_sink serialises each
- * finished flow at once (so its analysis state can be freed), either
- * straight to the output (JSON, streaming: see report_sink_stream()) or into
- * a temporary file, remembering where; report_sink_write() then writes the
- * flows in id order (first-packet order, whatever order they finished in)
- * or the --sort order, and the rest of the report.  Memory per finished
- * flow: one small index entry, none when streaming.
+ * Flows are reported as they finish: a struct report_sink takes each
+ * finished flow (report_sink_flow()), counts it into the summary and the
+ * findings and hands it to the core, which serialises it at once so its
+ * analysis state can be freed; report_sink_write() then writes the flows
+ * in id order (first-packet order, whatever order they finished in) or the
+ * --sort order, and the rest of the report.  Memory per finished flow: one
+ * small index entry, none when streaming.
  *
  * report_text() and report_json() are the one-shot form for an analyzer
  * that kept all its flows.  All return 0, or -1 on an I/O error (errno).
@@ -24,19 +27,9 @@
 
 #include "analyzer.h"
 #include "assert.h"
-#include "findings.h"
-#include "summary.h"
-
-#define REPORT_SCHEMA_VERSION	1
-
-enum report_sort {
-	SORT_NONE,		/* first packet (id) order */
-	SORT_BYTES,
-	SORT_PACKETS,
-	SORT_RETRANSMISSIONS,
-	SORT_RTT,
-	SORT_DURATION
-};
+#include "fmt.h"
+#include "fmtutil.h"
+#include "sink.h"
 
 struct report_options {
 	bool		 json;
@@ -46,16 +39,8 @@ struct report_options {
 	enum report_sort sort;		/* descending; ties by id */
 	struct assertion *assertions;	/* evaluated at the end */
 	size_t		 nassertions;
-};
-
-struct report_info {
-	char *const	*files;
-	int		 nfiles;
-	bool		 long_view;	/* text: tcptrace -l style per flow */
-	const char	*interface;	/* live capture: the device, or NULL */
-	int		 have_drops;	/* live: the counts below are known */
-	uint64_t	 kernel_dropped;
-	uint64_t	 interface_dropped;
+	/* The report's format; NULL: json or text, as json says. */
+	const struct format *format;
 };
 
 struct report_sink;
@@ -76,9 +61,10 @@ void	report_sink_set_one_line(struct report_sink *, bool);
 /*
  * Write each flow to out as soon as it finishes, in the order flows finish,
  * instead of keeping it for report_sink_write() (which then writes the rest
- * of the document to the same out).  Only for JSON without --sort, --top or
- * interval reports, before any flow; false (nothing changes) otherwise.
- * Memory and time then no longer depend on the number of flows reported.
+ * of the document to the same out).  Only for a format that streams (JSON)
+ * without --sort, --top or interval reports, before any flow; false
+ * (nothing changes) otherwise.  Memory and time then no longer depend on
+ * the number of flows reported.
  */
 bool	report_sink_stream(struct report_sink *, FILE *out);
 /*
@@ -90,19 +76,6 @@ bool	report_sink_stream(struct report_sink *, FILE *out);
  * can be started: then as before.
  */
 bool	report_sink_use_writer(struct report_sink *);
-
-/* What an --interval report covers (wall-clock times, ns since the epoch). */
-struct interval_info {
-	uint64_t	index;		/* 1, 2, ... */
-	uint64_t	start_ns;
-	uint64_t	end_ns;
-	uint64_t	packets;	/* during the interval */
-	uint64_t	bytes;
-	uint64_t	since_ts;	/* flows active after this capture time */
-	int		have_drops;
-	uint64_t	kernel_dropped;	/* cumulative */
-	uint64_t	interface_dropped;
-};
 
 /*
  * Start collecting the flows that finish from now on, for the next
@@ -116,39 +89,5 @@ void	report_sink_free(struct report_sink *);
 
 int	report_text(FILE *, const struct analyzer *, const struct report_info *);
 int	report_json(FILE *, const struct analyzer *, const struct report_info *);
-
-/* The pieces, for report.c: one flow's records and the surrounding parts. */
-struct jw;
-void	report_json_flow_jw(struct jw *, const struct flow *);
-/*
- * The document is {"transcope":..., "flows":[...], "capture":..., "summary":
- * ..., "findings":..., "assertions":...}: the flows come before everything
- * that is only known at the end, so they can be written as they finish.
- * report_json_open() writes up to and including "flows":[, the caller the
- * flow records (nl before the first, "," nl between), report_json_tail()
- * the rest.
- */
-void	report_json_open(FILE *, const char *nl);
-void	report_json_tail(FILE *, const struct analyzer *,
-	    const struct report_info *, const char *nl, bool had_flows,
-	    const struct report_summary *, const struct finding *, size_t,
-	    const struct report_options *);
-/* Returns the bytes written. */
-size_t	report_text_flow_line(FILE *, const struct flow *);
-void	report_text_flow_long(FILE *, const struct flow *);
-void	report_text_head(FILE *, const struct analyzer *,
-	    const struct report_info *);
-void	report_text_table_head(FILE *);
-void	report_text_tail(FILE *, const struct report_summary *,
-	    const struct finding *, size_t, const struct report_options *);
-
-/* Shared formatting helpers. */
-void		 format_addr(const uint8_t *addr, int ip_version, char *buf,
-		    size_t len);
-const char	*link_type_label(int dlt);
-const char	*role_source_name(enum flow_role_source);
-const char	*close_by(const struct flow *);
-const char	*close_how(const struct flow *);
-double		 ns_to_s(uint64_t ns);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * Security findings (src/findings.c) from hand-built traffic: one pattern
  * per finding kind, run through the whole analyzer, checked for the kind,
- * the hosts, the counts, and that ordinary traffic raises nothing.
+ * the hosts, the counts, and that ordinary traffic raises nothing; and the
+ * sentence each typed finding gets from the format layer (fmt_finding.c).
  */
 #include "config.h"
 
@@ -10,6 +11,8 @@
 
 #include "analyzer.h"
 #include "findings.h"
+#include "fmt_finding.h"
+#include "fmtutil.h"
 #include "pktbuild.h"
 #include "suites.h"
 
@@ -98,14 +101,43 @@ scene_free(struct scene *sc)
 }
 
 static const struct finding *
-find(const struct finding *fl, size_t n, const char *kind)
+find(const struct finding *fl, size_t n, enum finding_kind kind)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (strcmp(fl[i].kind, kind) == 0)
+		if (fl[i].kind == kind)
 			return &fl[i];
 	return NULL;
+}
+
+/* The finding's host and target as the reports write them. */
+static const char *
+host_of(const struct finding *x)
+{
+	static char buf[FORMAT_ADDR_MAX];
+
+	format_addr(x->host, x->ip_version, buf, sizeof buf);
+	return buf;
+}
+
+static const char *
+target_of(const struct finding *x)
+{
+	static char buf[FORMAT_ENDPOINT_MAX];
+
+	ck_assert(x->has_target);
+	format_endpoint(x->target, x->ip_version, x->target_port, buf,
+	    sizeof buf);
+	return buf;
+}
+
+static const char *
+explanation_of(const struct finding *x)
+{
+	static char buf[FORMAT_EXPLANATION_MAX];
+
+	return format_finding_explanation(x, buf, sizeof buf);
 }
 
 START_TEST(test_quiet_traffic)
@@ -141,13 +173,15 @@ START_TEST(test_port_scan)
 			    TH_RST | TH_ACK, 0, 8, 0);
 	}
 	fl = finish(&sc, &n);
-	x = find(fl, n, "port_scan");
+	x = find(fl, n, FINDING_PORT_SCAN);
 	ck_assert_ptr_nonnull(x);
-	ck_assert_str_eq(x->host, "10.0.0.66");
+	ck_assert_str_eq(host_of(x), "10.0.0.66");
 	ck_assert_uint_eq(x->count, 30);
 	ck_assert_uint_eq(x->peers, 30);
-	ck_assert(strstr(x->explanation, "port scan") != NULL);
-	ck_assert_ptr_null(find(fl, n, "host_scan"));
+	ck_assert_uint_eq(x->spread, 1);	/* hosts */
+	ck_assert(!x->peers_capped);
+	ck_assert(strstr(explanation_of(x), "port scan") != NULL);
+	ck_assert_ptr_null(find(fl, n, FINDING_HOST_SCAN));
 	scene_free(&sc);
 }
 END_TEST
@@ -168,9 +202,9 @@ START_TEST(test_host_scan)
 		seg(&sc, dst, 22, "10.0.0.77", 50001, TH_RST | TH_ACK, 0, 8, 0);
 	}
 	fl = finish(&sc, &n);
-	x = find(fl, n, "host_scan");
+	x = find(fl, n, FINDING_HOST_SCAN);
 	ck_assert_ptr_nonnull(x);
-	ck_assert_str_eq(x->host, "10.0.0.77");
+	ck_assert_str_eq(host_of(x), "10.0.0.77");
 	ck_assert_uint_eq(x->peers, 25);
 	scene_free(&sc);
 }
@@ -200,14 +234,14 @@ START_TEST(test_half_open_and_syn_flood)
 		    (uint32_t)i, 0, 0);
 	}
 	fl = finish(&sc, &n);
-	x = find(fl, n, "syn_flood");
+	x = find(fl, n, FINDING_SYN_FLOOD);
 	ck_assert_ptr_nonnull(x);
-	ck_assert_str_eq(x->target, "10.0.0.80:80");
+	ck_assert_str_eq(target_of(x), "10.0.0.80:80");
 	ck_assert_uint_eq(x->count, 250);
-	ck_assert_str_eq(fl[0].kind, "syn_flood");	/* most serious first */
-	x = find(fl, n, "half_open");
+	ck_assert_int_eq(fl[0].kind, FINDING_SYN_FLOOD);	/* most serious first */
+	x = find(fl, n, FINDING_HALF_OPEN);
 	ck_assert_ptr_nonnull(x);
-	ck_assert_str_eq(x->target, "10.0.0.9:9000");
+	ck_assert_str_eq(target_of(x), "10.0.0.9:9000");
 	ck_assert_uint_eq(x->count, 12);
 	ck_assert_uint_eq(x->peers, 12);
 	scene_free(&sc);
@@ -225,9 +259,9 @@ START_TEST(test_rst_storm)
 	for (i = 0; i < 60; i++)
 		conn(&sc, "10.0.0.1", (uint16_t)(30000 + i), "10.0.0.3", 8080, 1);
 	fl = finish(&sc, &n);
-	x = find(fl, n, "rst_storm");
+	x = find(fl, n, FINDING_RST_STORM);
 	ck_assert_ptr_nonnull(x);
-	ck_assert_str_eq(x->host, "10.0.0.3");
+	ck_assert_str_eq(host_of(x), "10.0.0.3");
 	ck_assert_uint_eq(x->count, 60);
 	scene_free(&sc);
 }
@@ -245,13 +279,59 @@ START_TEST(test_cleartext)
 	conn(&sc, "10.0.0.1", 40003, "10.0.0.6", 443, 0);	/* https */
 	fl = finish(&sc, &n);
 	ck_assert_uint_eq(n, 1);
-	x = find(fl, n, "cleartext");
+	x = find(fl, n, FINDING_CLEARTEXT);
 	ck_assert_ptr_nonnull(x);
-	ck_assert_str_eq(x->target, "10.0.0.5:23");
+	ck_assert_str_eq(target_of(x), "10.0.0.5:23");
 	ck_assert_uint_eq(x->count, 2);
 	ck_assert_uint_eq(x->peers, 2);
-	ck_assert(strstr(x->explanation, "telnet") != NULL);
+	ck_assert(strstr(explanation_of(x), "telnet") != NULL);
 	scene_free(&sc);
+}
+END_TEST
+
+/* The words come from the typed record alone, in every format the same. */
+START_TEST(test_explanations)
+{
+	struct finding x;
+	char buf[FORMAT_EXPLANATION_MAX];
+
+	memset(&x, 0, sizeof x);
+	x.kind = FINDING_SYN_FLOOD;
+	x.ip_version = 6;
+	ck_assert(pb_addr("2001:db8::80", x.host));
+	memcpy(x.target, x.host, 16);
+	x.has_target = true;
+	x.target_port = 443;
+	x.target_proto = 6;
+	x.count = 300;
+	x.peers = 256;
+	x.peers_capped = true;
+	x.first_ts = T0;
+	x.last_ts = T0 + 299 * MS;
+	ck_assert_str_eq(format_finding_explanation(&x, buf, sizeof buf),
+	    "300 connection attempts to [2001:db8::80]:443 from at least 256 "
+	    "clients got no answer in 0.3 s: a SYN flood, or the service is "
+	    "overwhelmed");
+	x.kind = FINDING_CLEARTEXT;
+	x.target_port = 21;
+	x.count = 1;
+	x.peers = 1;
+	ck_assert_str_eq(format_finding_explanation(&x, buf, sizeof buf),
+	    "ftp on [2001:db8::80]:21: 1 flow from 1 client carried "
+	    "unencrypted data; credentials and content can be read on the "
+	    "wire");
+	memset(&x, 0, sizeof x);
+	x.kind = FINDING_HOST_SCAN;
+	x.ip_version = 4;
+	ck_assert(pb_addr("10.0.0.77", x.host));
+	x.count = 25;
+	x.peers = 25;
+	x.spread = 1;
+	x.last_ts = 49 * MS;
+	ck_assert_str_eq(format_finding_explanation(&x, buf, sizeof buf),
+	    "10.0.0.77 made 25 failed connection attempts to 25 hosts on 1 "
+	    "port in 0.0 s: a sweep for a service");
+	ck_assert_str_eq(finding_kind_name(FINDING_HOST_SCAN), "host_scan");
 }
 END_TEST
 
@@ -267,6 +347,7 @@ findings_suite(void)
 	tcase_add_test(tc, test_half_open_and_syn_flood);
 	tcase_add_test(tc, test_rst_storm);
 	tcase_add_test(tc, test_cleartext);
+	tcase_add_test(tc, test_explanations);
 	suite_add_tcase(s, tc);
 	return s;
 }

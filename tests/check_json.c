@@ -2,7 +2,8 @@
  * The whole pipeline on hand-built frames: analyzer_frame() per frame, then
  * report_json() into a temporary file, parsed back with json-c and checked
  * field by field against doc/json-schema.md; the output must be identical
- * on a second run, and report_text() must run too.
+ * on a second run, and report_text() must run too.  A format written here
+ * plugs into the report core through its table of functions (fmt.h).
  */
 #include "config.h"
 
@@ -593,12 +594,118 @@ START_TEST(test_text_report)
 }
 END_TEST
 
+/*
+ * The output seam: a format is a table of functions, and one written here,
+ * outside src/, gets the flows from the report core in --sort order with
+ * the summary at the end, without the core knowing it.
+ */
+static void
+tsv_open(FILE *out, const struct fmt_doc *doc, const struct fmt_end *end)
+{
+	(void)doc;
+	(void)end;
+	fputs("id\tproto\tbytes\n", out);
+}
+
+static void
+tsv_flow(struct jw *w, const struct fmt_doc *doc, const struct flow *f)
+{
+	(void)doc;
+	jw_printf(w, "%" PRIu64 "\t%s\t%" PRIu64 "\n", f->id, f->proto->name,
+	    f->dir[0].bytes + f->dir[1].bytes);
+}
+
+static void
+tsv_tail(FILE *out, const struct fmt_doc *doc, const struct fmt_end *end,
+    uint64_t nflows)
+{
+	(void)doc;
+	fprintf(out, "# %" PRIu64 " records, %" PRIu64 " flows in the summary\n",
+	    nflows, end->summary->flows);
+}
+
+static void
+tsv_interval(FILE *out, const struct fmt_interval *iv)
+{
+	fprintf(out, "# interval %" PRIu64 "\n", iv->ii->index);
+}
+
+static void
+tsv_event(FILE *out, const struct event_record *ev)
+{
+	fprintf(out, "# %s\n", ev->kind);
+}
+
+static const struct format tsv_format = {
+	.name = "tsv",
+	.streams = true,
+	.open = tsv_open,
+	.flow = tsv_flow,
+	.tail = tsv_tail,
+	.interval = tsv_interval,
+	.event = tsv_event,
+};
+
+START_TEST(test_format_seam)
+{
+	struct report_options opt;
+	struct report_info ri;
+	struct report_sink *rs;
+	struct analyzer an;
+	unsigned long long id, bytes, last = ~0ULL;
+	char proto[8], *buf, *line;
+	size_t len;
+	int n = 0;
+	FILE *fp = tmpfile();
+
+	ck_assert_ptr_eq(format_find("json"), &format_json);
+	ck_assert_ptr_eq(format_find("text"), &format_text);
+	ck_assert_ptr_null(format_find("xml"));
+	ck_assert_ptr_nonnull(fp);
+	memset(&ri, 0, sizeof ri);
+	memset(&opt, 0, sizeof opt);
+	opt.format = &tsv_format;
+	rs = report_sink_new(&opt);
+	ck_assert(report_sink_stream(rs, stdout));	/* it streams */
+	report_sink_free(rs);
+	opt.sort = SORT_BYTES;
+	rs = report_sink_new(&opt);
+	ck_assert_ptr_nonnull(rs);
+	ck_assert(!report_sink_stream(rs, stdout));	/* not sorted */
+	run_into(&an, rs);
+	ck_assert_int_eq(report_sink_write(rs, fp, &an, &ri), 0);
+	buf = slurp(fp, &len);
+	line = strtok(buf, "\n");
+	ck_assert_str_eq(line, "id\tproto\tbytes");
+	while ((line = strtok(NULL, "\n")) != NULL && line[0] != '#') {
+		ck_assert_int_eq(sscanf(line, "%llu\t%7s\t%llu", &id, proto,
+		    &bytes), 3);
+		ck_assert(bytes <= last);	/* largest first */
+		last = bytes;
+		n++;
+	}
+	ck_assert_int_eq(n, 3);
+	ck_assert_ptr_nonnull(line);
+	ck_assert_str_eq(line, "# 3 records, 3 flows in the summary");
+	ck_assert_ptr_null(strtok(NULL, "\n"));
+	free(buf);
+	fclose(fp);
+	report_sink_free(rs);
+	analyzer_free(&an);
+}
+END_TEST
+
 Suite *
 json_suite(void)
 {
 	Suite *s = suite_create("json");
 	TCase *tc = tcase_create("report");
 
+	/*
+	 * test_jw_numbers takes under a second of CPU, but more than Check's
+	 * default 4 s of wall time on a loaded machine.
+	 */
+	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_json_report);
 	tcase_add_test(tc, test_json_one_flow_per_line);
 	tcase_add_test(tc, test_json_reproducible);
@@ -606,6 +713,7 @@ json_suite(void)
 	tcase_add_test(tc, test_empty_report);
 	tcase_add_test(tc, test_json_streamed);
 	tcase_add_test(tc, test_jw_numbers);
+	tcase_add_test(tc, test_format_seam);
 	suite_add_tcase(s, tc);
 	return s;
 }

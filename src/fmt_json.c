@@ -1,58 +1,28 @@
 /*
- * The JSON report, built with json-c one flow at a time: each flow object is
- * serialised and freed as the flow finishes (see report.c for the order), so
- * memory does not grow with the number of flows.  Numbers that are times are written from integer
- * nanoseconds with exactly six decimals, so output is reproducible and free
- * of binary floating-point noise.  Field meanings: doc/json-schema.md.
+ * The JSON format (fmt.h): the report document, the interval records and
+ * the event log's NDJSON lines, all written with jsonw (never json-c, which
+ * is for reading).  The document puts the flows first, everything known
+ * only at the end after them, so flow records can stream as flows finish.
+ * Numbers that are times are written from integer nanoseconds with
+ * exactly six decimals, so output is reproducible and free of binary
+ * floating-point noise.  Field meanings: doc/json-schema.md.
+ *
+ * One function per section of a flow record (endpoints, handshake, close,
+ * each direction, RTT statistics, RTO), so that a table of metrics can
+ * drive them later.
  */
 #include "config.h"
 
-#include <errno.h>
-#include <inttypes.h>
-#include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "decode.h"
+#include "fmt.h"
+#include "fmt_finding.h"
+#include "fmtutil.h"
 #include "jsonw.h"
-#include "report.h"
 #include "services.h"
 #include "tcp.h"
-
-/* Seconds from nanoseconds, exactly, with microsecond precision. */
-static json_object *
-j_seconds(uint64_t ns)
-{
-	char buf[40];
-
-	snprintf(buf, sizeof buf, "%" PRIu64 ".%06" PRIu64,
-	    (uint64_t)(ns / 1000000000u), (uint64_t)(ns % 1000000000u / 1000u));
-	return json_object_new_double_s((double)ns / 1e9, buf);
-}
-
-/* A computed (not measured) value: six decimals, or one for large ones. */
-static json_object *
-j_double(double v, int decimals)
-{
-	char buf[64];
-
-	snprintf(buf, sizeof buf, "%.*f", decimals, v);
-	return json_object_new_double_s(v, buf);
-}
-
-static json_object *
-j_u64(uint64_t v)
-{
-	return json_object_new_uint64(v);
-}
-
-static void
-add(json_object *o, const char *key, json_object *v)
-{
-	json_object_object_add(o, key, v);
-}
-
-/* ---- the per-flow record, with the streaming writer (jsonw.h) ---- */
 
 /* A time that may be unknown. */
 static void
@@ -263,14 +233,15 @@ w_close(struct jw *w, const struct flow *f)
 	jw_obj_end(w);
 }
 
-void
-report_json_flow_jw(struct jw *w, const struct flow *f)
+static void
+json_flow(struct jw *w, const struct fmt_doc *doc, const struct flow *f)
 {
 	uint16_t sport = flow_server_port(f);
 	const char *svc = service_name(f->key.proto, sport);
 	const struct tcp_conn *c = flow_tcp(f);
 	char hbuf[8];
 
+	(void)doc;
 	jw_obj_begin(w, NULL);
 	jw_u64(w, "id", f->id);
 	jw_str(w, "proto", f->proto->name);
@@ -298,76 +269,88 @@ report_json_flow_jw(struct jw *w, const struct flow *f)
 	jw_obj_end(w);
 }
 
-static json_object *
-j_capture(const struct analyzer *an, const struct report_info *ri)
+static void
+w_link_types(struct jw *w, const struct capture_stats *st)
 {
-	const struct capture_stats *st = &an->stats;
-	json_object *o = json_object_new_object(), *a, *x;
 	int i;
 
-	a = json_object_new_array();
-	for (i = 0; i < ri->nfiles; i++)
-		json_object_array_add(a, json_object_new_string(ri->files[i]));
-	add(o, "files", a);
-	a = json_object_new_array();
+	jw_arr_begin(w, "link_types");
 	for (i = 0; i < st->nlinks; i++) {
-		x = json_object_new_object();
-		add(x, "dlt", json_object_new_int(st->links[i].dlt));
-		add(x, "name", json_object_new_string(
-		    link_type_label(st->links[i].dlt)));
-		add(x, "packets", j_u64(st->links[i].packets));
-		add(x, "supported", json_object_new_boolean(
-		    decode_link_type_supported(st->links[i].dlt)));
-		json_object_array_add(a, x);
+		jw_obj_begin(w, NULL);
+		jw_int(w, "dlt", st->links[i].dlt);
+		jw_str(w, "name", link_type_label(st->links[i].dlt));
+		jw_u64(w, "packets", st->links[i].packets);
+		jw_bool(w, "supported",
+		    decode_link_type_supported(st->links[i].dlt));
+		jw_obj_end(w);
 	}
-	add(o, "link_types", a);
-	add(o, "packets", j_u64(st->packets));
-	add(o, "bytes", j_u64(st->wire_bytes));
-	add(o, "captured_bytes", j_u64(st->captured_bytes));
-	add(o, "first_ts", st->packets ? j_seconds(st->first_ts) : NULL);
-	add(o, "last_ts", st->packets ? j_seconds(st->last_ts) : NULL);
-	add(o, "duration_s", j_seconds(st->last_ts - st->first_ts));
-	x = json_object_new_object();
+	jw_arr_end(w);
+}
+
+/* Packets by kind, undecoded by reason, anomalies by name. */
+static void
+w_packet_kinds(struct jw *w, const struct capture_stats *st)
+{
+	int i;
+
+	jw_obj_begin(w, "protocols");
 	for (i = 0; i < PK_MAX; i++)
 		if (i != PK_UNDECODED)
-			add(x, pkt_kind_name((enum pkt_kind)i),
-			    j_u64(st->kinds[i]));
-	add(o, "protocols", x);
-	x = json_object_new_object();
+			jw_u64(w, pkt_kind_name((enum pkt_kind)i),
+			    st->kinds[i]);
+	jw_obj_end(w);
+	jw_obj_begin(w, "undecoded");
 	for (i = 1; i < DR_MAX; i++)
 		if (st->undecoded[i])
-			add(x, decode_reason_name((enum decode_reason)i),
-			    j_u64(st->undecoded[i]));
-	add(o, "undecoded", x);
-	x = json_object_new_object();
+			jw_u64(w, decode_reason_name((enum decode_reason)i),
+			    st->undecoded[i]);
+	jw_obj_end(w);
+	jw_obj_begin(w, "anomalies");
 	for (i = 0; i < PA_MAX; i++)
 		if (st->anomalies[i])
-			add(x, packet_anomaly_name((enum packet_anomaly)i),
-			    j_u64(st->anomalies[i]));
+			jw_u64(w, packet_anomaly_name((enum packet_anomaly)i),
+			    st->anomalies[i]);
 	if (st->time_backwards)
-		add(x, "time_went_backwards", j_u64(st->time_backwards));
-	add(o, "anomalies", x);
-	add(o, "flows", j_u64(flow_table_count(an->flows)));
-	add(o, "flows_expired", j_u64(an->flows_expired));
-	add(o, "flows_evicted", j_u64(an->flows_evicted));
-	if (ri->interface != NULL) {
-		add(o, "interface", json_object_new_string(ri->interface));
-		add(o, "kernel_dropped", ri->have_drops ?
-		    j_u64(ri->kernel_dropped) : NULL);
-		add(o, "interface_dropped", ri->have_drops ?
-		    j_u64(ri->interface_dropped) : NULL);
-	}
-	return o;
+		jw_u64(w, "time_went_backwards", st->time_backwards);
+	jw_obj_end(w);
 }
 
 static void
-put(FILE *out, json_object *o)
+w_capture(struct jw *w, const struct analyzer *an,
+    const struct report_info *ri)
 {
-	fputs(json_object_to_json_string_ext(o,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE), out);
+	const struct capture_stats *st = &an->stats;
+	int i;
+
+	jw_obj_begin(w, NULL);
+	jw_arr_begin(w, "files");
+	for (i = 0; i < ri->nfiles; i++)
+		jw_str(w, NULL, ri->files[i]);
+	jw_arr_end(w);
+	w_link_types(w, st);
+	jw_u64(w, "packets", st->packets);
+	jw_u64(w, "bytes", st->wire_bytes);
+	jw_u64(w, "captured_bytes", st->captured_bytes);
+	w_seconds_or_null(w, "first_ts", st->packets, st->first_ts);
+	w_seconds_or_null(w, "last_ts", st->packets, st->last_ts);
+	jw_seconds(w, "duration_s", st->last_ts - st->first_ts);
+	w_packet_kinds(w, st);
+	jw_u64(w, "flows", flow_table_count(an->flows));
+	jw_u64(w, "flows_expired", an->flows_expired);
+	jw_u64(w, "flows_evicted", an->flows_evicted);
+	if (ri->interface != NULL) {
+		jw_str(w, "interface", ri->interface);
+		if (ri->have_drops) {
+			jw_u64(w, "kernel_dropped", ri->kernel_dropped);
+			jw_u64(w, "interface_dropped", ri->interface_dropped);
+		} else {
+			jw_null(w, "kernel_dropped");
+			jw_null(w, "interface_dropped");
+		}
+	}
+	jw_obj_end(w);
 }
 
-/* Everything before the flows array. */
 static void
 w_summary(struct jw *w, const struct report_summary *sm)
 {
@@ -409,88 +392,201 @@ w_summary(struct jw *w, const struct report_summary *sm)
 	jw_obj_end(w);
 }
 
-static json_object *
-j_findings(const struct finding *fl, size_t n)
+static void
+w_finding(struct jw *w, const struct finding *x)
 {
-	json_object *a = json_object_new_array();
+	char buf[FORMAT_EXPLANATION_MAX];
+
+	jw_obj_begin(w, NULL);
+	jw_str(w, "kind", finding_kind_name(x->kind));
+	format_addr(x->host, x->ip_version, buf, sizeof buf);
+	jw_str(w, "host", buf);
+	if (x->has_target) {
+		format_endpoint(x->target, x->ip_version, x->target_port, buf,
+		    sizeof buf);
+		jw_str(w, "target", buf);
+	} else
+		jw_null(w, "target");
+	jw_u64(w, "count", x->count);
+	jw_u64(w, "peers", x->peers);
+	jw_seconds(w, "first_ts", x->first_ts);
+	jw_seconds(w, "last_ts", x->last_ts);
+	jw_str(w, "explanation", format_finding_explanation(x, buf,
+	    sizeof buf));
+	jw_obj_end(w);
+}
+
+static void
+w_findings(struct jw *w, const struct finding *fl, size_t n)
+{
 	size_t i;
 
+	jw_arr_begin(w, NULL);
+	for (i = 0; i < n; i++)
+		w_finding(w, &fl[i]);
+	jw_arr_end(w);
+}
+
+static void
+w_assertions(struct jw *w, const struct assertion *a, size_t n)
+{
+	size_t i;
+
+	jw_arr_begin(w, NULL);
 	for (i = 0; i < n; i++) {
-		json_object *o = json_object_new_object();
+		const struct assertion *x = &a[i];
 
-		add(o, "kind", json_object_new_string(fl[i].kind));
-		add(o, "host", json_object_new_string(fl[i].host));
-		add(o, "target", fl[i].target[0] ?
-		    json_object_new_string(fl[i].target) : NULL);
-		add(o, "count", j_u64(fl[i].count));
-		add(o, "peers", j_u64(fl[i].peers));
-		add(o, "first_ts", j_seconds(fl[i].first_ts));
-		add(o, "last_ts", j_seconds(fl[i].last_ts));
-		add(o, "explanation", json_object_new_string(fl[i].explanation));
-		json_object_array_add(a, o);
+		jw_obj_begin(w, NULL);
+		jw_str(w, "expr", x->text);
+		jw_bool(w, "passed", x->passed);
+		if (x->have_actual)
+			jw_fixed(w, "actual", x->actual, 6);
+		else
+			jw_null(w, "actual");
+		jw_obj_end(w);
 	}
-	return a;
+	jw_arr_end(w);
 }
 
-static json_object *
-j_assertions(const struct report_options *opt)
+static const char *
+newline(const struct fmt_doc *doc)
 {
-	json_object *a = json_object_new_array();
-	size_t i;
-
-	for (i = 0; i < opt->nassertions; i++) {
-		const struct assertion *x = &opt->assertions[i];
-		json_object *o = json_object_new_object();
-
-		add(o, "expr", json_object_new_string(x->text));
-		add(o, "passed", json_object_new_boolean(x->passed));
-		add(o, "actual", x->have_actual ? j_double(x->actual, 6) : NULL);
-		json_object_array_add(a, o);
-	}
-	return a;
+	return doc->one_line ? "" : "\n";
 }
 
-void
-report_json_open(FILE *out, const char *nl)
+/* {"transcope":{...}, then "flows":[ with the flow records to follow. */
+static void
+json_open(FILE *out, const struct fmt_doc *doc, const struct fmt_end *end)
 {
-	json_object *o = json_object_new_object();
-
-	add(o, "version", json_object_new_string(PACKAGE_VERSION));
-	add(o, "schema", json_object_new_int(REPORT_SCHEMA_VERSION));
-	fputs("{\"transcope\":", out);
-	put(out, o);
-	json_object_put(o);
-	fprintf(out, ",%s\"flows\":[", nl);
-}
-
-void
-report_json_tail(FILE *out, const struct analyzer *an,
-    const struct report_info *ri, const char *nl, bool had_flows,
-    const struct report_summary *sm, const struct finding *fl, size_t nf,
-    const struct report_options *opt)
-{
-	json_object *o;
 	struct jw w;
 
-	fprintf(out, "%s],%s\"capture\":", had_flows ? nl : "", nl);
-	o = j_capture(an, ri);
-	put(out, o);
-	json_object_put(o);
-	fprintf(out, ",%s\"summary\":", nl);
+	(void)end;
 	memset(&w, 0, sizeof w);
 	jw_reset(&w);
-	w_summary(&w, sm);
+	jw_obj_begin(&w, NULL);
+	jw_str(&w, "version", PACKAGE_VERSION);
+	jw_int(&w, "schema", REPORT_SCHEMA_VERSION);
+	jw_obj_end(&w);
+	fputs("{\"transcope\":", out);
 	fwrite(w.buf, 1, w.len, out);
+	fprintf(out, ",%s\"flows\":[", newline(doc));
 	jw_free(&w);
-	o = j_findings(fl, nf);
-	fprintf(out, ",%s\"findings\":", nl);
-	put(out, o);
-	json_object_put(o);
-	if (opt->nassertions > 0) {
-		o = j_assertions(opt);
-		fprintf(out, ",%s\"assertions\":", nl);
-		put(out, o);
-		json_object_put(o);
+}
+
+static void
+json_separator(FILE *out, const struct fmt_doc *doc, uint64_t n)
+{
+	if (n > 0)
+		putc(',', out);
+	fputs(newline(doc), out);
+}
+
+/* One member of the document: ",", nl, the key, then the value written. */
+static void
+put_member(FILE *out, const char *nl, const char *key, struct jw *w)
+{
+	fprintf(out, ",%s\"%s\":", nl, key);
+	fwrite(w->buf, 1, w->len, out);
+	jw_reset(w);
+}
+
+/* The flows array closes; what is known only at the end follows. */
+static void
+json_tail(FILE *out, const struct fmt_doc *doc, const struct fmt_end *end,
+    uint64_t nflows)
+{
+	const char *nl = newline(doc);
+	struct jw w;
+
+	memset(&w, 0, sizeof w);
+	jw_reset(&w);
+	fprintf(out, "%s]", nflows > 0 ? nl : "");
+	w_capture(&w, end->an, end->ri);
+	put_member(out, nl, "capture", &w);
+	w_summary(&w, end->summary);
+	put_member(out, nl, "summary", &w);
+	w_findings(&w, end->findings, end->nfindings);
+	put_member(out, nl, "findings", &w);
+	if (end->nassertions > 0) {
+		w_assertions(&w, end->assertions, end->nassertions);
+		put_member(out, nl, "assertions", &w);
 	}
 	fputs("}\n", out);
+	jw_free(&w);
 }
+
+/* {"interval":{...},"flows":[ with the flow records to follow. */
+static void
+json_interval(FILE *out, const struct fmt_interval *iv)
+{
+	const struct interval_info *ii = iv->ii;
+	struct jw w;
+
+	memset(&w, 0, sizeof w);
+	jw_reset(&w);
+	jw_obj_begin(&w, NULL);
+	jw_obj_begin(&w, "interval");
+	jw_u64(&w, "index", ii->index);
+	jw_seconds(&w, "start_ts", ii->start_ns);
+	jw_seconds(&w, "end_ts", ii->end_ns);
+	jw_u64(&w, "packets", ii->packets);
+	jw_u64(&w, "bytes", ii->bytes);
+	jw_u64(&w, "flows_active", iv->active);
+	jw_u64(&w, "flows_finished", iv->finished);
+	jw_u64(&w, "flows_live", iv->live);
+	jw_u64(&w, "flows_total", iv->total);
+	if (ii->have_drops) {
+		jw_u64(&w, "kernel_dropped", ii->kernel_dropped);
+		jw_u64(&w, "interface_dropped", ii->interface_dropped);
+	}
+	jw_obj_end(&w);
+	jw_arr_begin(&w, "flows");
+	fwrite(w.buf, 1, w.len, out);
+	jw_free(&w);
+}
+
+static void
+json_interval_end(FILE *out)
+{
+	fputs("]}\n", out);
+}
+
+/* One NDJSON line. */
+static void
+json_event(FILE *out, const struct event_record *ev)
+{
+	struct jw w;
+
+	memset(&w, 0, sizeof w);
+	jw_reset(&w);
+	jw_obj_begin(&w, NULL);
+	jw_seconds(&w, "ts", ev->ts_ns);
+	jw_u64(&w, "packet", ev->packet);
+	jw_u64(&w, "flow", ev->flow);
+	jw_str(&w, "dir", ev->dir == DIR_C2S ? "c2s" : "s2c");
+	jw_str(&w, "event", ev->kind);
+	if (ev->cause != NULL)
+		jw_str(&w, "cause", ev->cause);
+	jw_u64(&w, "seq", ev->seq);
+	jw_u64(&w, "len", ev->len);
+	if (ev->has_ack)
+		jw_u64(&w, "ack", ev->ack);
+	if (ev->since_original_ns)
+		jw_seconds(&w, "since_original_s", ev->since_original_ns);
+	jw_obj_end(&w);
+	jw_char(&w, '\n');
+	fwrite(w.buf, 1, w.len, out);
+	jw_free(&w);
+}
+
+const struct format format_json = {
+	.name = "json",
+	.streams = true,
+	.open = json_open,
+	.separator = json_separator,
+	.flow = json_flow,
+	.tail = json_tail,
+	.interval = json_interval,
+	.interval_end = json_interval_end,
+	.event = json_event,
+};
