@@ -43,9 +43,10 @@
 
 #include "analyzer.h"
 #include "assert.h"
-#include "events.h"
 #include "findings.h"
 #include "summary.h"
+
+struct event_record;		/* events.h */
 
 /* The JSON report's schema (doc/json-schema.md). */
 #define REPORT_SCHEMA_VERSION	1

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "events.h"
 #include "fmt.h"
 #include "fmt_finding.h"
 #include "fmtutil.h"
