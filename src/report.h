@@ -23,9 +23,9 @@
 #include <stdio.h>
 
 #include "analyzer.h"
-#include "assert.h"
 #include "findings.h"
 #include "summary.h"
+#include "threshold.h"
 
 #define REPORT_SCHEMA_VERSION	1
 

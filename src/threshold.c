@@ -1,5 +1,5 @@
 /*
- * The --assert expression language: see assert.h.  Fields are looked up by
+ * The --assert expression language: see threshold.h.  Fields are looked up by
  * name in fixed tables; nothing is evaluated but one comparison.
  */
 #include "config.h"
@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "assert.h"
 #include "decode.h"
+#include "threshold.h"
 #include "xmalloc.h"
 
 static const char *const op_names[] = { "<", "<=", ">", ">=", "==", "!=" };
