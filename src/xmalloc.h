@@ -1,12 +1,17 @@
 /*
  * Allocation that never returns NULL: out of memory is not an outcome any
- * caller can handle usefully, so these print one line and exit (tmux's rule).
+ * caller can handle usefully, so these print one line and exit (tmux's rule)
+ * with EXIT_NOMEM, a status of its own: a script can tell a machine short of
+ * memory (retry elsewhere, or with --max-flows) from a bad capture (2).
  * Callers own what they get and release it with free().
  */
 #ifndef TRANSCOPE_XMALLOC_H
 #define TRANSCOPE_XMALLOC_H
 
 #include <stddef.h>
+
+/* transcope(1), EXIT STATUS; main.c has the others. */
+#define EXIT_NOMEM	4
 
 void *xmalloc(size_t size);
 void *xcalloc(size_t nmemb, size_t size);

@@ -10,5 +10,6 @@ Suite	*tcp_suite(void);
 Suite	*json_suite(void);
 Suite	*truth_suite(void);
 Suite	*findings_suite(void);
+Suite	*xmalloc_suite(void);
 
 #endif
