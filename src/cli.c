@@ -143,8 +143,8 @@ usage(FILE *out)
 "  -V, --version               print the version\n"
 "\n"
 "Exit status: 0 success, 1 usage error, 2 input or output error,\n"
-"3 an --assert failed.  transcope diff OLD.json NEW.json compares reports\n"
-"(transcope diff --help).\n"
+"3 an --assert failed, 4 out of memory.  transcope diff OLD.json NEW.json\n"
+"compares reports (transcope diff --help).\n"
 "See transcope(1) for the report fields.\n", out);
 }
 

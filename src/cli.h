@@ -21,6 +21,7 @@
 #define EXIT_USAGE	1	/* bad option, value or filter */
 #define EXIT_INPUT	2	/* input or output error */
 #define EXIT_ASSERT	3	/* an --assert failed */
+/* 4, EXIT_NOMEM: out of memory (xmalloc.h) */
 
 struct options {
 	struct tcp_config	 tcp;		/* --rto-min, --clock-... */

@@ -127,7 +127,7 @@ report_parse(const char *buf, size_t len, json_object **out,
 		return -1;
 	}
 	if ((tok = json_tokener_new()) == NULL)
-		fatalx("out of memory (json tokener)");
+		fatal_nomem("out of memory (json tokener)");
 	for (;;) {
 		while (off < len && (buf[off] == ' ' || buf[off] == '\t' ||
 		    buf[off] == '\n' || buf[off] == '\r'))

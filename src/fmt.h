@@ -42,7 +42,7 @@
 #include <stdio.h>
 
 #include "analyzer.h"
-#include "assert.h"
+#include "threshold.h"
 #include "findings.h"
 #include "summary.h"
 

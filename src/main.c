@@ -11,7 +11,7 @@
  *
  * Exit codes: 0 success, 1 usage error (bad option or filter), 2 input or
  * output error (file missing, not a capture, damaged, unwritable), 3 an
- * --assert failed (cli.h).
+ * --assert failed (cli.h), 4 out of memory (xmalloc.h).
  */
 #include "config.h"
 

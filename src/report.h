@@ -26,7 +26,7 @@
 #include <stdio.h>
 
 #include "analyzer.h"
-#include "assert.h"
+#include "threshold.h"
 #include "fmt.h"
 #include "fmtutil.h"
 #include "sink.h"

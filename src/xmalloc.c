@@ -9,17 +9,35 @@
 
 #include "xmalloc.h"
 
+static _Noreturn void __attribute__((format(printf, 2, 0)))
+vdie(int status, const char *fmt, va_list ap)
+{
+	fputs("transcope: fatal: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	exit(status);
+}
+
 void
 fatalx(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("transcope: fatal: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(2);
+	vdie(2, fmt, ap);
+}
+
+/*
+ * A request that cannot be met, too large to compute included: to the
+ * user, either way the machine has not the memory for this run.
+ */
+_Noreturn void
+fatal_nomem(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vdie(EXIT_NOMEM, fmt, ap);
 }
 
 void *
@@ -30,7 +48,7 @@ xmalloc(size_t size)
 	if (size == 0)
 		size = 1;
 	if ((p = malloc(size)) == NULL)
-		fatalx("out of memory (%zu bytes)", size);
+		fatal_nomem("out of memory (%zu bytes)", size);
 	return p;
 }
 
@@ -42,9 +60,9 @@ xcalloc(size_t nmemb, size_t size)
 	if (nmemb == 0 || size == 0)
 		nmemb = size = 1;
 	if (SIZE_MAX / nmemb < size)
-		fatalx("allocation overflow (%zu * %zu)", nmemb, size);
+		fatal_nomem("allocation overflow (%zu * %zu)", nmemb, size);
 	if ((p = calloc(nmemb, size)) == NULL)
-		fatalx("out of memory (%zu * %zu bytes)", nmemb, size);
+		fatal_nomem("out of memory (%zu * %zu bytes)", nmemb, size);
 	return p;
 }
 
@@ -56,9 +74,9 @@ xreallocarray(void *ptr, size_t nmemb, size_t size)
 	if (nmemb == 0 || size == 0)
 		nmemb = size = 1;
 	if (SIZE_MAX / nmemb < size)
-		fatalx("allocation overflow (%zu * %zu)", nmemb, size);
+		fatal_nomem("allocation overflow (%zu * %zu)", nmemb, size);
 	if ((p = realloc(ptr, nmemb * size)) == NULL)
-		fatalx("out of memory (%zu * %zu bytes)", nmemb, size);
+		fatal_nomem("out of memory (%zu * %zu bytes)", nmemb, size);
 	return p;
 }
 

@@ -11,5 +11,6 @@ Suite	*json_suite(void);
 Suite	*truth_suite(void);
 Suite	*findings_suite(void);
 Suite	*metrics_suite(void);
+Suite	*xmalloc_suite(void);
 
 #endif

@@ -1,7 +1,7 @@
 /*
- * The --assert expression language: see assert.h.  Fields are the summary
- * metrics of the metric table (metrics.c); nothing is evaluated but one
- * comparison.
+ * The --assert expression language: see threshold.h.  Fields are the
+ * summary metrics of the metric table (metrics.c); nothing is evaluated but
+ * one comparison.
  */
 #include "config.h"
 
@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "assert.h"
 #include "metrics.h"
+#include "threshold.h"
 #include "xmalloc.h"
 
 static const char *const op_names[] = { "<", "<=", ">", ">=", "==", "!=" };

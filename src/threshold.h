@@ -12,8 +12,8 @@
  * syntax up front, so a typo fails the run before any packet is read.
  * An assertion whose field has no value (a percentile with no samples) fails.
  */
-#ifndef TRANSCOPE_ASSERT_H
-#define TRANSCOPE_ASSERT_H
+#ifndef TRANSCOPE_THRESHOLD_H
+#define TRANSCOPE_THRESHOLD_H
 
 #include <stdbool.h>
 #include <stddef.h>
