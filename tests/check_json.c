@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "analyzer.h"
+#include "events.h"
 #include "jsonw.h"
 #include "pktbuild.h"
 #include "report.h"
