@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "metrics.h"
 #include "xmalloc.h"
 
 enum {
@@ -241,16 +242,45 @@ join_args(char **argv, int argc)
 #define GO_ON		(-1)	/* taken; parse on */
 #define NOT_MINE	(-2)	/* another handler's option */
 
+/* The --sort key called name: a flow metric marked METRIC_SORT. */
+static const struct metric *
+sort_metric(const char *name)
+{
+	const struct metric *m;
+	const char *arg;
+
+	m = metric_find(METRIC_FLOW, name, &arg);
+	return m != NULL && (m->flags & METRIC_SORT) ? m : NULL;
+}
+
+/* "bad --sort 'x' (bytes, packets, ... or duration)", from the table. */
+static void
+bad_sort(const char *name)
+{
+	const struct metric *t;
+	size_t i, n, nkeys = 0, k = 0;
+
+	t = metrics_table(&n);
+	for (i = 0; i < n; i++)
+		nkeys += (t[i].flags & METRIC_SORT) != 0;
+	fprintf(stderr, "transcope: bad --sort '%s' (", name);
+	for (i = 0; i < n; i++) {
+		if (!(t[i].flags & METRIC_SORT))
+			continue;
+		k++;
+		fprintf(stderr, "%s%s", k == 1 ? "" : k == nkeys ? " or " :
+		    ", ", t[i].name);
+	}
+	fputs(")\n", stderr);
+}
+
 /* The report: its format, file and contents. */
 static int
 option_output(struct options *o, int ch)
 {
-	static const char *const keys[] = { "", "bytes", "packets",
-	    "retransmissions", "rtt", "duration" };
 	struct report_options *ro = &o->report;
 	char aerr[512];
 	unsigned long long n;
-	size_t k;
 
 	switch (ch) {
 	case OPT_JSON:
@@ -291,20 +321,14 @@ option_output(struct options *o, int ch)
 		if (!parse_count("--top", optarg, ULLONG_MAX, &n))
 			return EXIT_USAGE;
 		ro->top = n;
-		if (ro->sort == SORT_NONE)
-			ro->sort = SORT_BYTES;
+		if (ro->sort == NULL)
+			ro->sort = sort_metric("bytes");
 		return GO_ON;
 	case OPT_SORT:
-		for (k = 1; k < sizeof keys / sizeof keys[0]; k++)
-			if (strcmp(optarg, keys[k]) == 0)
-				break;
-		if (k == sizeof keys / sizeof keys[0]) {
-			fprintf(stderr, "transcope: bad --sort '%s' "
-			    "(bytes, packets, retransmissions, rtt or "
-			    "duration)\n", optarg);
+		if ((ro->sort = sort_metric(optarg)) == NULL) {
+			bad_sort(optarg);
 			return EXIT_USAGE;
 		}
-		ro->sort = (enum report_sort)k;
 		return GO_ON;
 	case OPT_ASSERT:
 		ro->assertions = xreallocarray(ro->assertions,

@@ -36,7 +36,8 @@ struct report_options {
 	bool		 long_view;	/* text: tcptrace -l style per flow */
 	uint8_t		 proto;		/* 6 or 17: report only those; 0 all */
 	uint64_t	 top;		/* report only the first N; 0 all */
-	enum report_sort sort;		/* descending; ties by id */
+	const struct metric *sort;	/* --sort key (metrics.h) or NULL;
+					   largest first, ties by id */
 	struct assertion *assertions;	/* evaluated at the end */
 	size_t		 nassertions;
 	/* The report's format; NULL: json or text, as json says. */

@@ -16,8 +16,8 @@
 #include <unistd.h>
 
 #include "jsonw.h"
+#include "metrics.h"
 #include "sink.h"
-#include "tcp.h"
 #include "writer.h"
 #include "xmalloc.h"
 
@@ -35,7 +35,7 @@ struct spill_entry {
 struct sink {
 	const struct format *fmt;
 	struct fmt_doc	 doc;
-	enum report_sort sort;
+	const struct metric *sort;	/* NULL: id order */
 	uint64_t	 top;
 	FILE		*spill;
 	struct spill_entry *entries;
@@ -67,7 +67,7 @@ static void	 record_flow(void *, const struct flow *);
 
 struct sink *
 sink_new(const struct format *fmt, const struct fmt_doc *doc,
-    enum report_sort sort, uint64_t top)
+    const struct metric *sort, uint64_t top)
 {
 	struct sink *sk;
 	FILE *fp = spill_open();
@@ -108,7 +108,7 @@ sink_set_one_line(struct sink *sk, bool on)
 bool
 sink_stream(struct sink *sk, FILE *out)
 {
-	if (!sk->fmt->streams || sk->sort != SORT_NONE || sk->top != 0 ||
+	if (!sk->fmt->streams || sk->sort != NULL || sk->top != 0 ||
 	    sk->intervals || sk->n > 0)
 		return false;
 	sk->stream = out;
@@ -137,33 +137,15 @@ sink_flow(struct sink *sk, struct flow *f)
 	return false;
 }
 
+/* The flow's --sort key, read through the metric table. */
 static double
-sort_key(enum report_sort sort, const struct flow *f)
+sort_key(const struct metric *m, const struct flow *f)
 {
-	const struct tcp_conn *c = flow_tcp(f);
-	int d;
-	double v = 0;
+	struct metric_src src = { .flow = f };
+	bool known;
+	double v;
 
-	switch (sort) {
-	case SORT_BYTES:
-		return (double)(f->dir[0].bytes + f->dir[1].bytes);
-	case SORT_PACKETS:
-		return (double)(f->dir[0].packets + f->dir[1].packets);
-	case SORT_RETRANSMISSIONS:
-		return c == NULL ? 0 :
-		    (double)(c->dir[0].c.retransmissions_total +
-		    c->dir[1].c.retransmissions_total);
-	case SORT_RTT:
-		/* The slower direction's mean RTT. */
-		for (d = 0; c != NULL && d < 2; d++)
-			if (rtt_stats_mean(&c->dir[d].rtt) > v)
-				v = rtt_stats_mean(&c->dir[d].rtt);
-		return v;
-	case SORT_DURATION:
-		return (double)(f->last_ts - f->first_ts);
-	default:
-		return 0;
-	}
+	return metric_read(m, &src, "", &known, &v) ? v : 0;
 }
 
 /* The record in sk->rec also goes into the current interval's list. */
@@ -203,11 +185,11 @@ spill_flow(struct sink *sk, const struct flow *f)
 		sk->cap = sk->cap ? sk->cap + sk->cap / 2 : 1024;
 		sk->entries = xreallocarray(sk->entries, sk->cap,
 		    sizeof *sk->entries);
-		if (sk->sort != SORT_NONE)
+		if (sk->sort != NULL)
 			sk->keys = xreallocarray(sk->keys, sk->cap,
 			    sizeof *sk->keys);
 	}
-	if (sk->sort != SORT_NONE)
+	if (sk->sort != NULL)
 		sk->keys[sk->n] = sort_key(sk->sort, f);
 	e = &sk->entries[sk->n++];
 	e->id = f->id;
@@ -363,7 +345,7 @@ sink_write(struct sink *sk, FILE *out, const struct fmt_end *end)
 		errno = sk->error ? sk->error : errno;
 		return -1;
 	}
-	if (sk->n > 1 && sk->sort != SORT_NONE)
+	if (sk->n > 1 && sk->sort != NULL)
 		sort_by_key(sk);
 	else if (sk->n > 1)	/* qsort(NULL, 0, ...) is undefined */
 		qsort(sk->entries, sk->n, sizeof *sk->entries, entry_cmp);

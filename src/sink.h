@@ -28,23 +28,16 @@
 #include "analyzer.h"
 #include "fmt.h"
 
-enum report_sort {
-	SORT_NONE,		/* first packet (id) order */
-	SORT_BYTES,
-	SORT_PACKETS,
-	SORT_RETRANSMISSIONS,
-	SORT_RTT,
-	SORT_DURATION
-};
-
+struct metric;			/* metrics.h: a --sort key */
 struct sink;
 
 /*
- * NULL when no temporary file can be made (errno set).  sort is
- * descending, ties by id; top 0 keeps every flow.
+ * NULL when no temporary file can be made (errno set).  sort is a flow
+ * metric with METRIC_SORT, largest first, ties by id, or NULL for id
+ * order; top 0 keeps every flow.
  */
 struct sink	*sink_new(const struct format *, const struct fmt_doc *,
-		    enum report_sort sort, uint64_t top);
+		    const struct metric *sort, uint64_t top);
 void		 sink_free(struct sink *);
 void		 sink_set_one_line(struct sink *, bool);
 /* True when the flow now belongs to the writer thread, which frees it. */

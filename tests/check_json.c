@@ -17,6 +17,7 @@
 #include "analyzer.h"
 #include "events.h"
 #include "jsonw.h"
+#include "metrics.h"
 #include "pktbuild.h"
 #include "report.h"
 #include "suites.h"
@@ -457,6 +458,7 @@ END_TEST
  */
 START_TEST(test_empty_report)
 {
+	const char *arg;
 	struct analyzer an;
 	struct report_info ri;
 	struct report_options opt;
@@ -476,7 +478,7 @@ START_TEST(test_empty_report)
 	ck_assert_int_eq(report_text(fp, &an, &ri), 0);
 	/* Sorted, as with --sort, too. */
 	opt.json = true;
-	opt.sort = SORT_BYTES;
+	opt.sort = metric_find(METRIC_FLOW, "bytes", &arg);
 	opt.top = 3;
 	rs = report_sink_new(&opt);
 	ck_assert_ptr_nonnull(rs);
@@ -504,6 +506,7 @@ END_TEST
  */
 START_TEST(test_json_streamed)
 {
+	const char *arg;
 	static char name[] = "unit.pcap";
 	char *files[] = { name };
 	struct report_options opt;
@@ -556,7 +559,7 @@ START_TEST(test_json_streamed)
 	ck_assert_int_eq(num(streamed, "capture.packets"),
 	    num(oneshot, "capture.packets"));
 	/* Sorting needs every flow first: no streaming then. */
-	opt.sort = SORT_BYTES;
+	opt.sort = metric_find(METRIC_FLOW, "bytes", &arg);
 	report_sink_free(rs);
 	rs = report_sink_new(&opt);
 	ck_assert(!report_sink_stream(rs, stdout));
@@ -649,6 +652,7 @@ static const struct format tsv_format = {
 
 START_TEST(test_format_seam)
 {
+	const char *arg;
 	struct report_options opt;
 	struct report_info ri;
 	struct report_sink *rs;
@@ -669,7 +673,7 @@ START_TEST(test_format_seam)
 	rs = report_sink_new(&opt);
 	ck_assert(report_sink_stream(rs, stdout));	/* it streams */
 	report_sink_free(rs);
-	opt.sort = SORT_BYTES;
+	opt.sort = metric_find(METRIC_FLOW, "bytes", &arg);
 	rs = report_sink_new(&opt);
 	ck_assert_ptr_nonnull(rs);
 	ck_assert(!report_sink_stream(rs, stdout));	/* not sorted */

@@ -38,6 +38,8 @@ cat > "$tmp/optsets" <<'EOF'
 -l
 --events - --json
 --json --sort retransmissions --top 5
+-q --sort rtt --top 9
+--json --sort duration --threads 1
 --json --assert retransmission_rate<0.01 --assert flows>=1 --assert rtt_s.p95<=0.5 --assert state.SF>=1
 EOF
 
