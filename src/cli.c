@@ -284,18 +284,16 @@ option_output(struct options *o, int ch)
 
 	switch (ch) {
 	case OPT_JSON:
+		ro->format = &format_json;
 		ro->json = true;
 		return GO_ON;
 	case OPT_FORMAT:
-		if (strcmp(optarg, "json") == 0)
-			ro->json = true;
-		else if (strcmp(optarg, "text") == 0)
-			ro->json = false;
-		else {
+		if ((ro->format = format_find(optarg)) == NULL) {
 			fprintf(stderr, "transcope: unknown format "
 			    "'%s' (use text or json)\n", optarg);
 			return EXIT_USAGE;
 		}
+		ro->json = ro->format == &format_json;
 		return GO_ON;
 	case 'o':
 		o->outpath = optarg;
@@ -515,6 +513,7 @@ cli_init(struct options *o, int argc)
 	memset(o, 0, sizeof *o);
 	tcp_config_default(&o->tcp);
 	analyzer_config_default(&o->analyzer);
+	o->report.format = &format_text;
 	o->live.snaplen = DEFAULT_SNAPLEN;
 	o->live.promisc = 1;
 	o->live.timeout_ms = 100;

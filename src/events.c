@@ -17,7 +17,7 @@ emit(const struct event_log *log, const struct flow *f, enum flow_dir d,
 {
 	const struct tcp_conn *c = flow_tcp(f);
 	const struct tcp_dir *D = &c->dir[d], *P = &c->dir[!d];
-	const struct format *fmt = log->json ? &format_json : &format_text;
+	const struct format *fmt = log->fmt;
 	struct event_record ev;
 
 	ev.ts_ns = pkt->ts_ns;

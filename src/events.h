@@ -16,14 +16,12 @@
 #include "packet.h"
 #include "tcp.h"
 
-/*
- * The lines are the JSON format's (NDJSON) or the text format's.  (A field
- * naming any format would make main.c's "{ NULL, false }" initializer
- * incomplete; it comes with the option that chooses one.)
- */
+/* The lines are written by the report's format (fmt.h): its event(). */
+struct format;
+
 struct event_log {
-	FILE	*out;
-	bool	 json;
+	FILE			*out;
+	const struct format	*fmt;
 };
 
 /* One event of one packet. */

@@ -104,7 +104,7 @@ analysis_open(struct analysis *a, const struct options *opt)
 	if (opt->user != NULL && drop_privileges(opt->user) != 0)
 		return EXIT_INPUT;
 	if (opt->eventspath != NULL && outfile_events_open(&a->evlog,
-	    opt->eventspath, opt->report.json) != 0)
+	    opt->eventspath, opt->report.format) != 0)
 		return EXIT_INPUT;
 	if ((a->sink = report_sink_new(&opt->report)) == NULL) {
 		fprintf(stderr, "transcope: cannot create a temporary file: "

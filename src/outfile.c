@@ -109,9 +109,10 @@ outfile_pcap_open(struct source *src, const char *path)
 }
 
 int
-outfile_events_open(struct event_log *log, const char *path, bool json)
+outfile_events_open(struct event_log *log, const char *path,
+    const struct format *fmt)
 {
-	log->json = json;
+	log->fmt = fmt;
 	log->out = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
 	if (log->out == NULL) {
 		fprintf(stderr, "transcope: %s: %s\n", path, strerror(errno));

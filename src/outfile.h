@@ -47,7 +47,8 @@ void	outfile_report_abandon(struct outfile_report *);
 int	outfile_pcap_open(struct source *, const char *path);
 
 /* --events: path "-" is standard output.  0 or -1. */
-int	outfile_events_open(struct event_log *, const char *path, bool json);
+int	outfile_events_open(struct event_log *, const char *path,
+	    const struct format *);
 /* Close it at the end of a run, saying if the last writes failed. */
 int	outfile_events_close(struct event_log *, const char *path);
 /* Close it without a word, on the way out of a failed run. */
