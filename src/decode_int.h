@@ -1,0 +1,113 @@
+/*
+ * Private to the decoder (decode*.c): the state one frame is decoded with,
+ * and the calls the layers make into each other.
+ *
+ * A frame is decoded by a chain of dissectors, each in the file of its
+ * concern: decode_link.c (link layers, VLAN, MPLS, PPPoE), decode_ip.c
+ * (IPv4, IPv6 and its extension headers), decode_l4.c (TCP, UDP, ICMP),
+ * started by decode.c for the frames decode_fast.c's one-step shortcut
+ * (and entry point) does not take.  Each dissector takes the decoder,
+ * whose cursor is at the first byte of its header, checks the header is
+ * captured before it reads a field, fills its part of the view and either
+ * returns the frame's kind or calls the next layer's dissector.
+ *
+ * The helpers called once per frame are static inline here so a dissector
+ * in another file pays no call for them.
+ */
+#ifndef TRANSCOPE_DECODE_INT_H
+#define TRANSCOPE_DECODE_INT_H
+
+#include <pcap/pcap.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "bytes.h"
+#include "decode.h"
+
+#ifndef DLT_LINUX_SLL2
+#define DLT_LINUX_SLL2	276
+#endif
+#ifndef DLT_IPV4
+#define DLT_IPV4	228
+#endif
+#ifndef DLT_IPV6
+#define DLT_IPV6	229
+#endif
+#define LINKTYPE_RAW	101	/* what some libpcaps hand back for DLT_RAW */
+
+#define ETHERTYPE_IPV4		0x0800
+#define ETHERTYPE_IPV6		0x86dd
+
+/* One frame's decoding state: where we are and what the wire carried. */
+struct decoder {
+	struct cursor	 c;
+	const uint8_t	*frame;		/* start of the frame */
+	uint32_t	 wirelen;	/* frame length on the wire */
+	struct packet	*pkt;
+};
+
+static inline enum pkt_kind
+undecoded(struct decoder *d, enum decode_reason reason)
+{
+	d->pkt->kind = PK_UNDECODED;
+	d->pkt->reason = reason;
+	return PK_UNDECODED;
+}
+
+static inline enum pkt_kind
+kind(struct decoder *d, enum pkt_kind k)
+{
+	d->pkt->kind = k;
+	return k;
+}
+
+/* Bytes of the frame on the wire from the cursor on (0 if a header lied). */
+static inline size_t
+wire_left(const struct decoder *d)
+{
+	size_t used = (size_t)(d->c.p - d->frame);
+
+	return d->wirelen > used ? d->wirelen - used : 0;
+}
+
+/*
+ * An IPv4 address into a 16-byte slot as two whole 8-byte words: the flow
+ * stage reads the slot as words, and a word read over a 4-byte store (and
+ * the zeroing before it) waits for both to reach the cache instead of
+ * being forwarded from the store.
+ */
+static inline void
+put_ipv4_addr(uint8_t out[16], const uint8_t *p)
+{
+	uint64_t w[2] = { 0, 0 };
+
+	memcpy(w, p, 4);
+	memcpy(out, w, sizeof w);
+}
+
+/* decode_link.c: the frame from its first byte, by its link type. */
+enum pkt_kind	decode_link(struct decoder *, int dlt);
+
+/* decode_ip.c: the IP header at the cursor. */
+enum pkt_kind	decode_ipv4(struct decoder *);
+enum pkt_kind	decode_ipv6(struct decoder *);
+/* Either, by the version nibble, for links that carry bare IP. */
+enum pkt_kind	decode_ip(struct decoder *);
+
+/*
+ * decode_l4.c: the transport header at the cursor; l4len is the transport
+ * length the IP header claims, fragmented says this is a first fragment.
+ */
+enum pkt_kind	decode_transport(struct decoder *, uint8_t proto,
+		    size_t l4len, bool fragmented);
+
+/*
+ * decode.c: the chain, for a frame the shortcut (decode_fast.c) did not
+ * take; pkt is cleared with its frame fields set, and wirelen >= caplen.
+ */
+enum pkt_kind	decode_chain(int dlt, const uint8_t *data, uint32_t caplen,
+		    uint32_t wirelen, struct packet *pkt);
+
+#endif
