@@ -1,18 +1,229 @@
 /*
- * The dissector chain's start: a frame the shortcut (decode_fast.c) did not
- * take is decoded from its link layer on, through layers that live one
- * concern per file (decode_int.h says which).  Every layer works on a
- * struct cursor over the captured bytes and checks a whole header is
- * inside it before reading a field.  Two lengths travel down the chain: the
- * cursor (what was captured) and the length the enclosing header claims
- * (what was on the wire).  Sequence analysis needs the second, so a frame
- * cut by snaplen still reports its true payload length, while a header
- * that claims more than the frame carried is a lie and is counted.  The
- * names of kinds, reasons and anomalies are here too.
+ * The dissector chain's start and its dispatch tables: a frame the
+ * shortcut (decode_fast.c) did not take is decoded from its link layer on,
+ * through layers that live one concern per file (decode_int.h says which).
+ * Every layer works on a struct cursor over the captured bytes and checks a
+ * whole header is inside it before reading a field.  Two lengths travel
+ * down the chain: the cursor (what was captured) and the length the
+ * enclosing header claims (what was on the wire).  Sequence analysis needs
+ * the second, so a frame cut by snaplen still reports its true payload
+ * length, while a header that claims more than the frame carried is a lie
+ * and is counted.
+ *
+ * A layer never names the next one: it hands the number its header
+ * carries (link type, EtherType, IP protocol, UDP port) to a table here,
+ * and the table's row is the next dissector.  So a later dissector, such
+ * as a tunnel's, is one decode_set_*() call and no switch changes.  The
+ * tables suit the lookups they serve: link types and IP protocols are
+ * small numbers, indexed directly; EtherTypes and UDP ports are a short
+ * list searched in order (the built-in EtherTypes most frequent first, so
+ * IPv4 is one comparison).  The UDP list is empty unless a tunnel
+ * registered a port: until then it costs a UDP datagram one test.
+ *
+ * The tables are process-wide and set up before decoding starts (rows are
+ * changed only while no thread decodes); the built-in rows are the
+ * initializers below.  The names of kinds, reasons and anomalies are here
+ * too.
  */
 #include "config.h"
 
 #include "decode_int.h"
+#include "xmalloc.h"
+
+#define ETHERTYPE_QINQ		0x88a8
+#define ETHERTYPE_QINQ_OLD1	0x9100
+#define ETHERTYPE_QINQ_OLD2	0x9200
+#define ETHERTYPE_MPLS		0x8847
+#define ETHERTYPE_MPLS_MC	0x8848
+#define ETHERTYPE_PPPOE_SESSION	0x8864
+
+static decode_fn link_types[DECODE_LINK_TYPES] = {
+	[DLT_EN10MB] = decode_ethernet,
+	[DLT_LINUX_SLL] = decode_sll,
+	[DLT_LINUX_SLL2] = decode_sll2,
+	[DLT_RAW] = decode_ip,
+	[LINKTYPE_RAW] = decode_ip,
+	[DLT_IPV4] = decode_ip,
+	[DLT_IPV6] = decode_ip,
+	[DLT_NULL] = decode_null,
+	[DLT_LOOP] = decode_loop,
+	[DLT_PPP] = decode_ppp,
+	[DLT_PPP_SERIAL] = decode_ppp,
+	[DLT_C_HDLC] = decode_chdlc,
+	[DLT_FDDI] = decode_fddi,
+};
+
+static decode_fn ip_protos[256] = {
+	[1] = decode_icmp,
+	[6] = decode_tcp,
+	[17] = decode_udp,
+	[58] = decode_icmpv6,
+};
+
+struct decode_row {
+	uint16_t	number;		/* EtherType or UDP port */
+	decode_fn	fn;
+};
+
+struct decode_list {
+	size_t		 n;
+	struct decode_row rows[DECODE_LIST_ROWS];
+};
+
+static struct decode_list ethertypes = {
+	9, {
+		{ ETHERTYPE_IPV4, decode_ipv4 },
+		{ ETHERTYPE_IPV6, decode_ipv6 },
+		{ ETHERTYPE_VLAN, decode_vlan },
+		{ ETHERTYPE_MPLS, decode_mpls },
+		{ ETHERTYPE_PPPOE_SESSION, decode_pppoe },
+		{ ETHERTYPE_QINQ, decode_vlan },
+		{ ETHERTYPE_QINQ_OLD1, decode_vlan },
+		{ ETHERTYPE_QINQ_OLD2, decode_vlan },
+		{ ETHERTYPE_MPLS_MC, decode_mpls },
+	}
+};
+
+static struct decode_list udp_ports;
+size_t decode_udp_ports_registered;
+
+static decode_fn
+list_find(const struct decode_list *l, uint16_t number)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->rows[i].number == number)
+			return l->rows[i].fn;
+	return NULL;
+}
+
+/* Set, replace or (fn NULL) remove the row for number; the old fn. */
+static decode_fn
+list_set(struct decode_list *l, uint16_t number, decode_fn fn)
+{
+	decode_fn old = NULL;
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->rows[i].number == number)
+			break;
+	if (i < l->n) {
+		old = l->rows[i].fn;
+		if (fn != NULL)
+			l->rows[i].fn = fn;
+		else
+			memmove(&l->rows[i], &l->rows[i + 1],
+			    (l->n - i - 1) * sizeof l->rows[0]);
+		l->n -= fn == NULL;
+		return old;
+	}
+	if (fn == NULL)
+		return NULL;
+	if (l->n == DECODE_LIST_ROWS)
+		fatalx("decode: more than %d rows in a dispatch table",
+		    DECODE_LIST_ROWS);
+	l->rows[l->n].number = number;
+	l->rows[l->n].fn = fn;
+	l->n++;
+	return NULL;
+}
+
+decode_fn
+decode_set_link_type(int dlt, decode_fn fn)
+{
+	decode_fn old;
+
+	if (dlt < 0 || dlt >= DECODE_LINK_TYPES)
+		fatalx("decode: link type %d out of the table", dlt);
+	old = link_types[dlt];
+	link_types[dlt] = fn;
+	return old;
+}
+
+decode_fn
+decode_set_ethertype(uint16_t type, decode_fn fn)
+{
+	return list_set(&ethertypes, type, fn);
+}
+
+decode_fn
+decode_set_ip_proto(uint8_t proto, decode_fn fn)
+{
+	decode_fn old = ip_protos[proto];
+
+	ip_protos[proto] = fn;
+	return old;
+}
+
+decode_fn
+decode_set_udp_port(uint16_t port, decode_fn fn)
+{
+	decode_fn old = list_set(&udp_ports, port, fn);
+
+	decode_udp_ports_registered = udp_ports.n;
+	return old;
+}
+
+bool
+decode_link_type_supported(int dlt)
+{
+	return dlt >= 0 && dlt < DECODE_LINK_TYPES && link_types[dlt] != NULL;
+}
+
+enum pkt_kind
+decode_link(struct decoder *d, int dlt)
+{
+	if (!decode_link_type_supported(dlt))
+		return undecoded(d, DR_UNKNOWN_LINK_TYPE);
+	return link_types[dlt](d);
+}
+
+enum pkt_kind
+decode_ethertype(struct decoder *d, uint16_t type)
+{
+	decode_fn fn = list_find(&ethertypes, type);
+
+	if (fn != NULL)
+		return fn(d);
+	if (type <= 1500)		/* an 802.3 length, not a type */
+		return decode_llc(d);
+	return kind(d, PK_NON_IP);
+}
+
+enum pkt_kind
+decode_transport(struct decoder *d, uint8_t proto, size_t l4len,
+    bool fragmented)
+{
+	decode_fn fn = ip_protos[proto];
+
+	d->pkt->ip_proto = proto;
+	if (fn == NULL)
+		return kind(d, PK_OTHER_IP);
+	d->l4len = l4len;
+	d->fragmented = fragmented;
+	return fn(d);
+}
+
+/*
+ * The UDP datagram at the cursor is decoded (a PK_UDP view): a row for its
+ * destination port, or else its source port, goes on from its payload,
+ * with d->l4len the payload's length per the headers; without a row it
+ * stays plain UDP.  A row's dissector checks its own header is captured.
+ */
+enum pkt_kind
+decode_udp_port(struct decoder *d)
+{
+	struct packet *pkt = d->pkt;
+	decode_fn fn;
+
+	if ((fn = list_find(&udp_ports, pkt->dport)) == NULL &&
+	    (fn = list_find(&udp_ports, pkt->sport)) == NULL)
+		return PK_UDP;
+	cur_skip(&d->c, 8);
+	d->l4len = pkt->payload_len;
+	return fn(d);
+}
 
 /*
  * The chain, for every frame the shortcut does not take: pkt is cleared
@@ -28,6 +239,9 @@ decode_chain(int dlt, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
 	d.frame = data;
 	d.wirelen = wirelen;
 	d.pkt = pkt;
+	d.tags = 0;
+	d.l4len = 0;
+	d.fragmented = false;
 	return decode_link(&d, dlt);
 }
 

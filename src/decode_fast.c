@@ -20,8 +20,6 @@
 
 #include "decode_int.h"
 
-#define ETHERTYPE_VLAN		0x8100
-
 /*
  * Below, ip is the IP header, cap and wire the captured and on-the-wire
  * bytes from it on (cap <= wire).

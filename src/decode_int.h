@@ -39,6 +39,7 @@
 
 #define ETHERTYPE_IPV4		0x0800
 #define ETHERTYPE_IPV6		0x86dd
+#define ETHERTYPE_VLAN		0x8100
 
 /* One frame's decoding state: where we are and what the wire carried. */
 struct decoder {
@@ -46,7 +47,49 @@ struct decoder {
 	const uint8_t	*frame;		/* start of the frame */
 	uint32_t	 wirelen;	/* frame length on the wire */
 	struct packet	*pkt;
+	int		 tags;		/* VLAN tags and SNAP headers so far */
+	/* For the IP protocol and UDP port tables' dissectors: */
+	size_t		 l4len;		/* bytes from the cursor per the headers */
+	bool		 fragmented;	/* a first fragment: l4len is not all */
 };
+
+/*
+ * A dissector: decodes the header at d's cursor into d->pkt and goes on
+ * to the next layer (through a table, or directly when its header leaves
+ * no choice), or stops; returns the frame's kind, which it has set.
+ */
+typedef enum pkt_kind (*decode_fn)(struct decoder *d);
+
+/*
+ * The dispatch tables (decode.c): the row for a link type (a DLT_ value
+ * below DECODE_LINK_TYPES), an EtherType, an IP protocol or a UDP port
+ * (destination first, then source) is the dissector of what follows it.
+ * decode_set_*() sets a row, replaces it or (fn NULL) removes it, and
+ * returns the row's dissector before (NULL: none), so a test can put it
+ * back.  Only while no thread decodes: at start-up, as a tunnel's module
+ * registers.  A table that would overflow is a programming error (fatalx).
+ */
+#define DECODE_LINK_TYPES	512
+#define DECODE_LIST_ROWS	32	/* EtherTypes, and UDP ports */
+
+decode_fn	decode_set_link_type(int dlt, decode_fn);
+decode_fn	decode_set_ethertype(uint16_t type, decode_fn);
+decode_fn	decode_set_ip_proto(uint8_t proto, decode_fn);
+decode_fn	decode_set_udp_port(uint16_t port, decode_fn);
+
+/* Dispatch: the link layer of the frame (or inner packet) at the cursor. */
+enum pkt_kind	decode_link(struct decoder *, int dlt);
+/* What follows an EtherType (or an 802.3 length: LLC). */
+enum pkt_kind	decode_ethertype(struct decoder *, uint16_t type);
+/*
+ * The transport header at the cursor; l4len is the transport length the
+ * IP header claims, fragmented says this is a first fragment.
+ */
+enum pkt_kind	decode_transport(struct decoder *, uint8_t proto,
+		    size_t l4len, bool fragmented);
+/* A decoded UDP datagram's payload, if its port has a row. */
+enum pkt_kind	decode_udp_port(struct decoder *);
+extern size_t	decode_udp_ports_registered;	/* rows in that table */
 
 static inline enum pkt_kind
 undecoded(struct decoder *d, enum decode_reason reason)
@@ -87,8 +130,19 @@ put_ipv4_addr(uint8_t out[16], const uint8_t *p)
 	memcpy(out, w, sizeof w);
 }
 
-/* decode_link.c: the frame from its first byte, by its link type. */
-enum pkt_kind	decode_link(struct decoder *, int dlt);
+/* decode_link.c: link layers (table rows) and what they may carry. */
+enum pkt_kind	decode_ethernet(struct decoder *);
+enum pkt_kind	decode_sll(struct decoder *);
+enum pkt_kind	decode_sll2(struct decoder *);
+enum pkt_kind	decode_null(struct decoder *);
+enum pkt_kind	decode_loop(struct decoder *);
+enum pkt_kind	decode_ppp(struct decoder *);
+enum pkt_kind	decode_chdlc(struct decoder *);
+enum pkt_kind	decode_fddi(struct decoder *);
+enum pkt_kind	decode_vlan(struct decoder *);
+enum pkt_kind	decode_mpls(struct decoder *);
+enum pkt_kind	decode_pppoe(struct decoder *);
+enum pkt_kind	decode_llc(struct decoder *);
 
 /* decode_ip.c: the IP header at the cursor. */
 enum pkt_kind	decode_ipv4(struct decoder *);
@@ -96,12 +150,11 @@ enum pkt_kind	decode_ipv6(struct decoder *);
 /* Either, by the version nibble, for links that carry bare IP. */
 enum pkt_kind	decode_ip(struct decoder *);
 
-/*
- * decode_l4.c: the transport header at the cursor; l4len is the transport
- * length the IP header claims, fragmented says this is a first fragment.
- */
-enum pkt_kind	decode_transport(struct decoder *, uint8_t proto,
-		    size_t l4len, bool fragmented);
+/* decode_l4.c: transport dissectors, with d->l4len and d->fragmented. */
+enum pkt_kind	decode_tcp(struct decoder *);
+enum pkt_kind	decode_udp(struct decoder *);
+enum pkt_kind	decode_icmp(struct decoder *);
+enum pkt_kind	decode_icmpv6(struct decoder *);
 
 /*
  * decode.c: the chain, for a frame the shortcut (decode_fast.c) did not

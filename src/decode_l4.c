@@ -6,7 +6,10 @@
  * IP header claims.  The payload length comes from that claim, never from
  * the captured bytes: sequence analysis must see a snaplen-cut segment's
  * true length.  A header the capture cut is DR_TRUNCATED_*; one whose length
- * cannot fit in what IP claims is DR_BAD_*.
+ * cannot fit in what IP claims is DR_BAD_*.  Each dissector is a row of the
+ * IP protocol table (decode.c), called with d->l4len and d->fragmented
+ * set; UDP then offers its payload to the UDP port table, when that has
+ * rows, as a complete UDP view that a port's dissector may go on from.
  */
 #include "config.h"
 
@@ -115,13 +118,12 @@ decode_tcp_options(const uint8_t *opt, size_t len, bool cut,
 	}
 }
 
-/* l4len: the transport length the IP header claims. */
-static enum pkt_kind
-decode_tcp(struct decoder *d, size_t l4len)
+enum pkt_kind
+decode_tcp(struct decoder *d)
 {
 	struct packet *pkt = d->pkt;
 	const uint8_t *p = d->c.p;
-	size_t hlen, optcap;
+	size_t l4len = d->l4len, hlen, optcap;
 
 	if (l4len < 20)
 		return undecoded(d, DR_BAD_TCP_LENGTH);
@@ -152,11 +154,12 @@ decode_tcp(struct decoder *d, size_t l4len)
 	return kind(d, PK_TCP);
 }
 
-static enum pkt_kind
-decode_udp(struct decoder *d, size_t l4len, bool fragmented)
+enum pkt_kind
+decode_udp(struct decoder *d)
 {
 	struct packet *pkt = d->pkt;
 	const uint8_t *p = d->c.p;
+	size_t l4len = d->l4len;
 	uint16_t ulen;
 
 	if (l4len < 8)
@@ -167,27 +170,23 @@ decode_udp(struct decoder *d, size_t l4len, bool fragmented)
 	pkt->dport = be16(p + 2);
 	ulen = be16(p + 4);
 	/* The IP length rules: a UDP length that disagrees is only noted. */
-	if (!fragmented && ulen != l4len)
+	if (!d->fragmented && ulen != l4len)
 		packet_set_anomaly(pkt, PA_UDP_LENGTH_MISMATCH);
 	pkt->payload_len = (uint32_t)(l4len - 8);
-	return kind(d, PK_UDP);
+	kind(d, PK_UDP);
+	if (decode_udp_ports_registered == 0)
+		return PK_UDP;
+	return decode_udp_port(d);
 }
 
 enum pkt_kind
-decode_transport(struct decoder *d, uint8_t proto, size_t l4len,
-    bool fragmented)
+decode_icmp(struct decoder *d)
 {
-	d->pkt->ip_proto = proto;
-	switch (proto) {
-	case 6:
-		return decode_tcp(d, l4len);
-	case 17:
-		return decode_udp(d, l4len, fragmented);
-	case 1:
-		return kind(d, PK_ICMP);
-	case 58:
-		return kind(d, PK_ICMPV6);
-	default:
-		return kind(d, PK_OTHER_IP);
-	}
+	return kind(d, PK_ICMP);
+}
+
+enum pkt_kind
+decode_icmpv6(struct decoder *d)
+{
+	return kind(d, PK_ICMPV6);
 }

@@ -7,23 +7,21 @@
  * tags or LLC/SNAP headers and DECODE_MAX_MPLS_LABELS MPLS labels, and
  * PPPoE sessions.  A frame whose payload is not IP is PK_NON_IP: it is
  * counted, not an error.
+ *
+ * Nothing here dispatches by itself: a link layer hands its EtherType to
+ * decode_ethertype() and the tables (decode.c) pick the next dissector,
+ * so the VLAN, MPLS and PPPoE dissectors are rows there like IPv4's, and a
+ * frame nests them in any order.  d->tags counts the VLAN tags and SNAP
+ * headers on the way, which bounds that recursion.
  */
 #include "config.h"
 
 #include "decode_int.h"
 
-#define ETHERTYPE_VLAN		0x8100
-#define ETHERTYPE_QINQ		0x88a8
-#define ETHERTYPE_QINQ_OLD1	0x9100
-#define ETHERTYPE_QINQ_OLD2	0x9200
-#define ETHERTYPE_MPLS		0x8847
-#define ETHERTYPE_MPLS_MC	0x8848
-#define ETHERTYPE_PPPOE_SESSION	0x8864
-
 #define PPP_IPV4	0x0021
 #define PPP_IPV6	0x0057
 
-static enum pkt_kind
+enum pkt_kind
 decode_mpls(struct decoder *d)
 {
 	int i;
@@ -52,61 +50,106 @@ decode_mpls(struct decoder *d)
 	return undecoded(d, DR_MPLS_TOO_DEEP);
 }
 
-static enum pkt_kind
-decode_ethertype(struct decoder *d, uint16_t type)
+/* 802.1Q and QinQ: one tag, then the EtherType it carries. */
+enum pkt_kind
+decode_vlan(struct decoder *d)
 {
-	int tags = 0;
+	uint16_t type;
 
-	for (;;) {
-		switch (type) {
-		case ETHERTYPE_IPV4:
-			return decode_ipv4(d);
-		case ETHERTYPE_IPV6:
-			return decode_ipv6(d);
-		case ETHERTYPE_VLAN:
-		case ETHERTYPE_QINQ:
-		case ETHERTYPE_QINQ_OLD1:
-		case ETHERTYPE_QINQ_OLD2:
-			if (++tags > DECODE_MAX_VLAN_TAGS)
-				return undecoded(d, DR_VLAN_TOO_DEEP);
-			if (!cur_need(&d->c, 4))
-				return undecoded(d, DR_TRUNCATED_LINK);
-			type = be16(d->c.p + 2);
-			cur_skip(&d->c, 4);
-			continue;
-		case ETHERTYPE_MPLS:
-		case ETHERTYPE_MPLS_MC:
-			return decode_mpls(d);
-		case ETHERTYPE_PPPOE_SESSION: {
-			uint16_t proto;
-
-			if (!cur_need(&d->c, 8))
-				return undecoded(d, DR_TRUNCATED_LINK);
-			proto = be16(d->c.p + 6);
-			cur_skip(&d->c, 8);
-			if (proto == PPP_IPV4)
-				return decode_ipv4(d);
-			if (proto == PPP_IPV6)
-				return decode_ipv6(d);
-			return kind(d, PK_NON_IP);
-		}
-		default:
-			break;
-		}
-		/* An 802.3 length field: only LLC/SNAP can carry IP. */
-		if (type <= 1500 && cur_need(&d->c, 8) && d->c.p[0] == 0xaa &&
-		    d->c.p[1] == 0xaa && d->c.p[2] == 0x03) {
-			type = be16(d->c.p + 6);
-			cur_skip(&d->c, 8);
-			if (++tags > DECODE_MAX_VLAN_TAGS)
-				return undecoded(d, DR_VLAN_TOO_DEEP);
-			continue;
-		}
-		return kind(d, PK_NON_IP);
-	}
+	if (++d->tags > DECODE_MAX_VLAN_TAGS)
+		return undecoded(d, DR_VLAN_TOO_DEEP);
+	if (!cur_need(&d->c, 4))
+		return undecoded(d, DR_TRUNCATED_LINK);
+	type = be16(d->c.p + 2);
+	cur_skip(&d->c, 4);
+	return decode_ethertype(d, type);
 }
 
+/* An 802.3 length field where an EtherType goes: only LLC/SNAP carries IP. */
+enum pkt_kind
+decode_llc(struct decoder *d)
+{
+	uint16_t type;
+
+	if (cur_need(&d->c, 8) && d->c.p[0] == 0xaa && d->c.p[1] == 0xaa &&
+	    d->c.p[2] == 0x03) {
+		type = be16(d->c.p + 6);
+		cur_skip(&d->c, 8);
+		/* SNAP headers count as tags: each may hide another. */
+		if (++d->tags > DECODE_MAX_VLAN_TAGS)
+			return undecoded(d, DR_VLAN_TOO_DEEP);
+		return decode_ethertype(d, type);
+	}
+	return kind(d, PK_NON_IP);
+}
+
+enum pkt_kind
+decode_pppoe(struct decoder *d)
+{
+	uint16_t proto;
+
+	if (!cur_need(&d->c, 8))
+		return undecoded(d, DR_TRUNCATED_LINK);
+	proto = be16(d->c.p + 6);
+	cur_skip(&d->c, 8);
+	if (proto == PPP_IPV4)
+		return decode_ipv4(d);
+	if (proto == PPP_IPV6)
+		return decode_ipv6(d);
+	return kind(d, PK_NON_IP);
+}
+
+/* The link layers that end in an EtherType at a fixed offset. */
 static enum pkt_kind
+ethertype_at(struct decoder *d, size_t hlen, size_t at)
+{
+	uint16_t type;
+
+	if (!cur_need(&d->c, hlen))
+		return undecoded(d, DR_TRUNCATED_LINK);
+	type = be16(d->c.p + at);
+	cur_skip(&d->c, hlen);
+	return decode_ethertype(d, type);
+}
+
+enum pkt_kind
+decode_ethernet(struct decoder *d)
+{
+	return ethertype_at(d, 14, 12);
+}
+
+/* Linux cooked capture v1: the protocol closes its 16 bytes. */
+enum pkt_kind
+decode_sll(struct decoder *d)
+{
+	return ethertype_at(d, 16, 14);
+}
+
+/* Linux cooked capture v2: the protocol opens its 20 bytes. */
+enum pkt_kind
+decode_sll2(struct decoder *d)
+{
+	return ethertype_at(d, 20, 0);
+}
+
+/* Cisco HDLC: address, control, then an EtherType. */
+enum pkt_kind
+decode_chdlc(struct decoder *d)
+{
+	return ethertype_at(d, 4, 2);
+}
+
+/* FDDI: frame control and two addresses, then LLC. */
+enum pkt_kind
+decode_fddi(struct decoder *d)
+{
+	if (!cur_need(&d->c, 13))
+		return undecoded(d, DR_TRUNCATED_LINK);
+	cur_skip(&d->c, 13);
+	return decode_llc(d);
+}
+
+enum pkt_kind
 decode_ppp(struct decoder *d)
 {
 	uint16_t proto;
@@ -153,88 +196,14 @@ decode_loopback(struct decoder *d, bool network_order)
 	}
 }
 
-bool
-decode_link_type_supported(int dlt)
+enum pkt_kind
+decode_null(struct decoder *d)
 {
-	switch (dlt) {
-	case DLT_EN10MB:
-	case DLT_LINUX_SLL:
-	case DLT_LINUX_SLL2:
-	case DLT_RAW:
-	case LINKTYPE_RAW:
-	case DLT_IPV4:
-	case DLT_IPV6:
-	case DLT_NULL:
-	case DLT_LOOP:
-	case DLT_PPP:
-	case DLT_PPP_SERIAL:
-	case DLT_C_HDLC:
-	case DLT_FDDI:
-		return true;
-	default:
-		return false;
-	}
+	return decode_loopback(d, false);
 }
 
 enum pkt_kind
-decode_link(struct decoder *d, int dlt)
+decode_loop(struct decoder *d)
 {
-	switch (dlt) {
-	case DLT_EN10MB: {
-		uint16_t type;
-
-		if (!cur_need(&d->c, 14))
-			return undecoded(d, DR_TRUNCATED_LINK);
-		type = be16(d->c.p + 12);
-		cur_skip(&d->c, 14);
-		return decode_ethertype(d, type);
-	}
-	case DLT_LINUX_SLL: {
-		uint16_t type;
-
-		if (!cur_need(&d->c, 16))
-			return undecoded(d, DR_TRUNCATED_LINK);
-		type = be16(d->c.p + 14);
-		cur_skip(&d->c, 16);
-		return decode_ethertype(d, type);
-	}
-	case DLT_LINUX_SLL2: {
-		uint16_t type;
-
-		if (!cur_need(&d->c, 20))
-			return undecoded(d, DR_TRUNCATED_LINK);
-		type = be16(d->c.p);
-		cur_skip(&d->c, 20);
-		return decode_ethertype(d, type);
-	}
-	case DLT_RAW:
-	case LINKTYPE_RAW:
-	case DLT_IPV4:
-	case DLT_IPV6:
-		return decode_ip(d);
-	case DLT_NULL:
-		return decode_loopback(d, false);
-	case DLT_LOOP:
-		return decode_loopback(d, true);
-	case DLT_PPP:
-	case DLT_PPP_SERIAL:
-		return decode_ppp(d);
-	case DLT_C_HDLC: {
-		uint16_t type;
-
-		if (!cur_need(&d->c, 4))
-			return undecoded(d, DR_TRUNCATED_LINK);
-		type = be16(d->c.p + 2);
-		cur_skip(&d->c, 4);
-		return decode_ethertype(d, type);
-	}
-	case DLT_FDDI:
-		/* Frame control and two addresses, then LLC. */
-		if (!cur_need(&d->c, 13))
-			return undecoded(d, DR_TRUNCATED_LINK);
-		cur_skip(&d->c, 13);
-		return decode_ethertype(d, 0);
-	default:
-		return undecoded(d, DR_UNKNOWN_LINK_TYPE);
-	}
+	return decode_loopback(d, true);
 }

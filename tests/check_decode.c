@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "decode_int.h"
 #include "pktbuild.h"
 #include "suites.h"
 
@@ -367,6 +368,134 @@ START_TEST(test_unknown_link_and_non_ip)
 	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, (uint32_t)len,
 	    (uint32_t)len, &pkt), PK_UNDECODED);
 	ck_assert_int_eq(pkt.reason, DR_BAD_IP_VERSION);
+}
+END_TEST
+
+/*
+ * The dispatch tables (decode.c): rows set by decode_set_*() are used,
+ * replaced rows give back the old dissector, removed rows fall back to
+ * what no row means; every test puts the rows back.
+ */
+static size_t seen_l4len;
+static bool seen_fragmented;
+static uint8_t seen_first;
+
+/* An EtherType whose 2-byte header is followed by bare IP. */
+static enum pkt_kind
+two_bytes_then_ip(struct decoder *d)
+{
+	if (!cur_need(&d->c, 2))
+		return undecoded(d, DR_TRUNCATED_LINK);
+	cur_skip(&d->c, 2);
+	return decode_ip(d);
+}
+
+/* An IP protocol or UDP port dissector that notes what it was given. */
+static enum pkt_kind
+note_transport(struct decoder *d)
+{
+	seen_l4len = d->l4len;
+	seen_fragmented = d->fragmented;
+	seen_first = cur_need(&d->c, 1) ? d->c.p[0] : 0;
+	return kind(d, PK_OTHER_IP);
+}
+
+START_TEST(test_dispatch_tables)
+{
+	struct pb_spec s;
+	struct packet pkt;
+	struct pb_offsets off;
+	uint8_t buf[BUFSZ], frame[BUFSZ];
+	size_t len;
+	uint32_t l;
+
+	/* A link type: DLT_USER0 (147) as Ethernet. */
+	pb_spec_tcp4(&s);
+	s.proto = 17;
+	s.payload_len = 10;
+	len = pb_build(&s, buf, sizeof buf, NULL);
+	l = (uint32_t)len;
+	ck_assert(!decode_link_type_supported(147));
+	ck_assert_ptr_null(decode_set_link_type(147, decode_ethernet));
+	ck_assert(decode_link_type_supported(147));
+	ck_assert_int_eq(decode_exact(147, buf, l, l, &pkt), PK_UDP);
+	ck_assert_ptr_eq(decode_set_link_type(147, NULL), decode_ethernet);
+	ck_assert_int_eq(decode_exact(147, buf, l, l, &pkt), PK_UNDECODED);
+	ck_assert_int_eq(pkt.reason, DR_UNKNOWN_LINK_TYPE);
+
+	/* An EtherType: 0x88b5 (local experimental), 2 bytes, then IP. */
+	pb_spec_tcp4(&s);
+	s.link = PB_RAW;
+	len = pb_build(&s, buf, sizeof buf, NULL);
+	memcpy(frame, "\2\0\0\0\0\2\2\0\0\0\0\1\x88\xb5\xab\xcd", 16);
+	memcpy(frame + 16, buf, len);
+	l = (uint32_t)len + 16;
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, frame, l, l, &pkt),
+	    PK_NON_IP);
+	ck_assert_ptr_null(decode_set_ethertype(0x88b5, two_bytes_then_ip));
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, frame, l, l, &pkt), PK_TCP);
+	check_tcp4(&s, &pkt);
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, frame, 15, l, &pkt),
+	    PK_UNDECODED);
+	ck_assert_int_eq(pkt.reason, DR_TRUNCATED_LINK);
+	/* Behind a VLAN tag too: the tag's row dispatches through the table. */
+	memmove(frame + 16, frame + 12, l - 12);
+	memcpy(frame + 12, "\x81\x00\x00\x07", 4);
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, frame, l + 4, l + 4, &pkt),
+	    PK_TCP);
+	ck_assert_ptr_eq(decode_set_ethertype(0x88b5, NULL), two_bytes_then_ip);
+	ck_assert_ptr_null(decode_set_ethertype(0x88b5, NULL));
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, frame, l + 4, l + 4, &pkt),
+	    PK_NON_IP);
+
+	/* An IP protocol: 253 (experimental), with its length from IP. */
+	pb_spec_tcp4(&s);
+	s.proto = 253;
+	s.payload_len = 30;
+	s.frag = 0x2000;			/* a first fragment */
+	len = pb_build(&s, buf, sizeof buf, &off);
+	l = (uint32_t)len;
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, l, l, &pkt),
+	    PK_OTHER_IP);
+	seen_l4len = 0;
+	ck_assert_ptr_null(decode_set_ip_proto(253, note_transport));
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, l, l, &pkt),
+	    PK_OTHER_IP);
+	ck_assert_uint_eq(seen_l4len, 30);
+	ck_assert(seen_fragmented);
+	ck_assert_uint_eq(seen_first, 'a');
+	ck_assert_uint_eq(pkt.ip_proto, 253);
+	ck_assert_ptr_eq(decode_set_ip_proto(253, NULL), note_transport);
+
+	/* Removing TCP's row: the chain no longer decodes TCP. */
+	pb_spec_tcp4(&s);
+	len = pb_build(&s, buf, sizeof buf, NULL);
+	l = (uint32_t)len;
+	ck_assert_ptr_eq(decode_set_ip_proto(6, NULL), decode_tcp);
+	ck_assert_int_eq(decode_frame(DLT_EN10MB, buf, l, l, &pkt, false),
+	    PK_OTHER_IP);
+	ck_assert_ptr_null(decode_set_ip_proto(6, decode_tcp));
+	ck_assert_int_eq(decode_frame(DLT_EN10MB, buf, l, l, &pkt, false),
+	    PK_TCP);
+
+	/* A UDP port, destination or source, from the UDP payload on. */
+	pb_spec_tcp6(&s);
+	s.proto = 17;
+	s.sport = 7777;
+	s.dport = 53;
+	s.payload_len = 12;
+	len = pb_build(&s, buf, sizeof buf, NULL);
+	l = (uint32_t)len;
+	ck_assert_ptr_null(decode_set_udp_port(7777, note_transport));
+	seen_l4len = 0;
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, l, l, &pkt),
+	    PK_OTHER_IP);
+	ck_assert_uint_eq(seen_l4len, 12);
+	ck_assert_uint_eq(seen_first, 'a');
+	ck_assert_uint_eq(pkt.sport, 7777);	/* UDP was decoded first */
+	ck_assert_uint_eq(pkt.payload_len, 12);
+	ck_assert_ptr_eq(decode_set_udp_port(7777, NULL), note_transport);
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, l, l, &pkt), PK_UDP);
 }
 END_TEST
 
@@ -1298,6 +1427,7 @@ decode_suite(void)
 	tcase_add_test(tc, test_loopback);
 	tcase_add_test(tc, test_pppoe);
 	tcase_add_test(tc, test_unknown_link_and_non_ip);
+	tcase_add_test(tc, test_dispatch_tables);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("ip");
