@@ -85,7 +85,45 @@ static struct decode_list ethertypes = {
 };
 
 static struct decode_list udp_ports;
-size_t decode_udp_ports_registered;
+
+uint16_t decode_payload_want;
+bool decode_udp_more;
+
+void
+decode_set_payload_limit(size_t n)
+{
+	decode_payload_want = (uint16_t)(n < DECODE_PAYLOAD_MAX ? n :
+	    DECODE_PAYLOAD_MAX);
+	decode_udp_more = decode_payload_want != 0 || udp_ports.n != 0;
+}
+
+size_t
+decode_payload_limit(void)
+{
+	return decode_payload_want;
+}
+
+/* Nothing for an empty payload, or one past 64 KiB into the frame. */
+void
+payload_note(struct packet *pkt, const uint8_t *frame, size_t at, size_t cap)
+{
+	struct packet_ext *x;
+	size_t n;
+
+	if (at >= cap || at > UINT16_MAX)
+		return;
+	n = cap - at;
+	if (n > pkt->payload_len)
+		n = pkt->payload_len;
+	if (n > decode_payload_want)
+		n = decode_payload_want;
+	if (n == 0)
+		return;
+	x = ext_claim(pkt);
+	x->payload = frame + at;
+	x->payload_off = (uint16_t)at;
+	x->payload_caplen = (uint16_t)n;
+}
 
 static decode_fn
 list_find(const struct decode_list *l, uint16_t number)
@@ -161,7 +199,7 @@ decode_set_udp_port(uint16_t port, decode_fn fn)
 {
 	decode_fn old = list_set(&udp_ports, port, fn);
 
-	decode_udp_ports_registered = udp_ports.n;
+	decode_udp_more = decode_payload_want != 0 || udp_ports.n != 0;
 	return old;
 }
 
@@ -223,6 +261,61 @@ decode_udp_port(struct decoder *d)
 	cur_skip(&d->c, 8);
 	d->l4len = pkt->payload_len;
 	return fn(d);
+}
+
+/* Every byte zero: the fields decode_inner() clears come from here. */
+static const struct packet blank_view;
+
+enum pkt_kind
+decode_inner(struct decoder *d, enum encap_type type, uint32_t id,
+    size_t hdrlen, enum decode_next next, unsigned number)
+{
+	struct packet *pkt = d->pkt;
+	struct packet_ext *x;
+	struct encap_layer *l;
+	size_t wire;
+
+	/* The tunnel's dissector checked this; a frame must not make it lie. */
+	if (!cur_need(&d->c, hdrlen) || hdrlen > d->l4len)
+		return undecoded(d, DR_TRUNCATED_TUNNEL);
+	if (pkt->encap_depth == PACKET_MAX_ENCAP)
+		return undecoded(d, DR_TUNNEL_TOO_DEEP);
+
+	x = ext_claim(pkt);
+	l = &x->encap[pkt->encap_depth++];
+	l->type = (uint8_t)type;
+	l->ip_version = pkt->ip_version;
+	l->pad[0] = l->pad[1] = 0;
+	l->id = id;
+	memcpy(l->src, pkt->src, sizeof l->src);
+	memcpy(l->dst, pkt->dst, sizeof l->dst);
+	x->payload = NULL;
+	x->payload_off = x->payload_caplen = 0;
+	memcpy(&pkt->ip_version, &blank_view.ip_version,
+	    offsetof(struct packet, ext) - offsetof(struct packet, ip_version));
+
+	/* The inner packet: the tunnel's payload, on the wire and captured. */
+	wire = wire_left(d) < d->l4len ? wire_left(d) : d->l4len;
+	cur_skip(&d->c, hdrlen);
+	cur_limit(&d->c, d->l4len - hdrlen);
+	d->wirelen = (uint32_t)((size_t)(d->c.p - d->frame) + wire - hdrlen);
+	d->tags = 0;
+	d->l4len = 0;
+	d->fragmented = false;
+
+	switch (next) {
+	case DECODE_NEXT_LINK:
+		return decode_link(d, (int)number);
+	case DECODE_NEXT_ETHERTYPE:
+		return decode_ethertype(d, (uint16_t)number);
+	case DECODE_NEXT_IP:
+	default:
+		if (number == 4)
+			return decode_ipv4(d);
+		if (number == 41)
+			return decode_ipv6(d);
+		return decode_ip(d);
+	}
 }
 
 /*

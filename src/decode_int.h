@@ -89,7 +89,32 @@ enum pkt_kind	decode_transport(struct decoder *, uint8_t proto,
 		    size_t l4len, bool fragmented);
 /* A decoded UDP datagram's payload, if its port has a row. */
 enum pkt_kind	decode_udp_port(struct decoder *);
-extern size_t	decode_udp_ports_registered;	/* rows in that table */
+/* A UDP port has a row or the payload limit is set: the payload matters. */
+extern bool	decode_udp_more;
+
+/*
+ * Re-entry, for a tunnel's dissector (a row of the UDP port, IP protocol
+ * or EtherType table) once it has checked its header, hdrlen bytes at the
+ * cursor: the packet it carries becomes the view.  Pushes a layer {type,
+ * id, the view's IP addresses (the outer header's)} on pkt's encapsulation
+ * context, skips the tunnel header, clears the view's network and
+ * transport fields and decodes the inner packet from its start, a frame
+ * of link type number (DECODE_NEXT_LINK: VXLAN carries Ethernet), what an
+ * EtherType number names (DECODE_NEXT_ETHERTYPE: GRE) or IP
+ * (DECODE_NEXT_IP: number 4 or 41 for IPv4 or IPv6, 0 to tell by the
+ * version).  The inner packet ends where the tunnel's payload does: at
+ * d->l4len bytes from the cursor on the wire, fewer if so captured.
+ * Past PACKET_MAX_ENCAP layers the frame is DR_TUNNEL_TOO_DEEP, keeping
+ * the view of the tunnel that would have been one too many.
+ */
+enum decode_next {
+	DECODE_NEXT_LINK,
+	DECODE_NEXT_ETHERTYPE,
+	DECODE_NEXT_IP
+};
+
+enum pkt_kind	decode_inner(struct decoder *, enum encap_type, uint32_t id,
+		    size_t hdrlen, enum decode_next, unsigned number);
 
 static inline enum pkt_kind
 undecoded(struct decoder *d, enum decode_reason reason)
@@ -114,6 +139,35 @@ wire_left(const struct decoder *d)
 
 	return d->wirelen > used ? d->wirelen - used : 0;
 }
+
+/*
+ * Payload bytes and tunnel layers go to the calling thread's packet_ext
+ * (decode_fast.c), claimed by the first that needs it, so a plain view
+ * never touches it.  decode_payload_want is the payload limit (decode.c).
+ */
+extern _Thread_local struct packet_ext decode_ext;
+extern uint16_t	decode_payload_want;
+
+static inline struct packet_ext *
+ext_claim(struct packet *pkt)
+{
+	if (pkt->ext == NULL) {
+		decode_ext.payload = NULL;
+		decode_ext.payload_off = 0;
+		decode_ext.payload_caplen = 0;
+		pkt->ext = &decode_ext;
+	}
+	return &decode_ext;
+}
+
+/*
+ * The transport payload of pkt starts at offset at of the frame, of which
+ * cap bytes are captured (or lie inside the IP packet, if fewer): reference
+ * the first of them, up to the limit (decode.c).  Call only when
+ * decode_payload_want is set: out of line, so the plain path stays small.
+ */
+void		payload_note(struct packet *, const uint8_t *frame, size_t at,
+		    size_t cap);
 
 /*
  * An IPv4 address into a 16-byte slot as two whole 8-byte words: the flow

@@ -151,7 +151,25 @@ decode_tcp(struct decoder *d)
 		packet_set_anomaly(pkt, PA_TCP_OPTIONS_TRUNCATED);
 	if (pkt->tcp_opt.malformed)
 		packet_set_anomaly(pkt, PA_BAD_TCP_OPTION);
+	if (decode_payload_want != 0)
+		payload_note(pkt, d->frame, (size_t)(p - d->frame) + hlen,
+		    (size_t)(d->c.end - d->frame));
 	return kind(d, PK_TCP);
+}
+
+/*
+ * A decoded datagram's payload, when asked for or when a port's row may
+ * go on from it: out of decode_udp(), whose plain path then saves no
+ * registers for it.  A tunnel's row replaces the payload noted here by
+ * the inner packet's.
+ */
+static enum pkt_kind
+udp_payload(struct decoder *d)
+{
+	if (decode_payload_want != 0)
+		payload_note(d->pkt, d->frame, (size_t)(d->c.p - d->frame) + 8,
+		    (size_t)(d->c.end - d->frame));
+	return decode_udp_port(d);
 }
 
 enum pkt_kind
@@ -174,9 +192,9 @@ decode_udp(struct decoder *d)
 		packet_set_anomaly(pkt, PA_UDP_LENGTH_MISMATCH);
 	pkt->payload_len = (uint32_t)(l4len - 8);
 	kind(d, PK_UDP);
-	if (decode_udp_ports_registered == 0)
+	if (!decode_udp_more)
 		return PK_UDP;
-	return decode_udp_port(d);
+	return udp_payload(d);
 }
 
 enum pkt_kind
