@@ -105,9 +105,9 @@ decode_payload_limit(void)
 
 /* Nothing for an empty payload, or one past 64 KiB into the frame. */
 void
-payload_note(struct packet *pkt, const uint8_t *frame, size_t at, size_t cap)
+payload_note(struct packet *pkt, struct packet_ext *x, const uint8_t *frame,
+    size_t at, size_t cap)
 {
-	struct packet_ext *x;
 	size_t n;
 
 	if (at >= cap || at > UINT16_MAX)
@@ -119,7 +119,7 @@ payload_note(struct packet *pkt, const uint8_t *frame, size_t at, size_t cap)
 		n = decode_payload_want;
 	if (n == 0)
 		return;
-	x = ext_claim(pkt);
+	ext_claim(pkt, x);
 	x->payload = frame + at;
 	x->payload_off = (uint16_t)at;
 	x->payload_caplen = (uint16_t)n;
@@ -281,7 +281,7 @@ decode_inner(struct decoder *d, enum encap_type type, uint32_t id,
 	if (pkt->encap_depth == PACKET_MAX_ENCAP)
 		return undecoded(d, DR_TUNNEL_TOO_DEEP);
 
-	x = ext_claim(pkt);
+	x = ext_claim(pkt, d->ext);
 	l = &x->encap[pkt->encap_depth++];
 	l->type = (uint8_t)type;
 	l->ip_version = pkt->ip_version;
@@ -324,7 +324,7 @@ decode_inner(struct decoder *d, enum encap_type type, uint32_t id,
  */
 enum pkt_kind
 decode_chain(int dlt, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
-    struct packet *pkt)
+    struct packet *pkt, struct packet_ext *x)
 {
 	struct decoder d;
 
@@ -332,6 +332,7 @@ decode_chain(int dlt, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
 	d.frame = data;
 	d.wirelen = wirelen;
 	d.pkt = pkt;
+	d.ext = x;
 	d.tags = 0;
 	d.l4len = 0;
 	d.fragmented = false;

@@ -29,6 +29,15 @@ enum pkt_kind	decode_packet(int dlt, const uint8_t *data, uint32_t caplen,
 		    uint32_t wirelen, struct packet *pkt);
 
 /*
+ * decode_packet() with the view's ext, when it needs one, in x, not in the
+ * thread's storage: the reader thread decodes into its ring's slots.  The
+ * payload reference still points into data.
+ */
+enum pkt_kind	decode_packet_ext(int dlt, const uint8_t *data,
+		    uint32_t caplen, uint32_t wirelen, struct packet *pkt,
+		    struct packet_ext *x);
+
+/*
  * decode_packet() with its shortcut for plain IPv4 and IPv6 TCP frames on
  * the common link layers (shortcut true) or without, every frame through
  * the whole chain: the two must give the same view, which the tests check.

@@ -16,7 +16,7 @@
  * The entry point lives here, not in decode.c, so that the shortcut is
  * inlined into it: as a call into another file it cost 13 instructions
  * more per bulk TCP frame (callgrind).  The thread's packet_ext, which
- * views point to (decode_int.h), is defined here with it.
+ * decode_packet()'s views point to, is defined here with it.
  */
 #include "config.h"
 
@@ -40,7 +40,8 @@
 /* The TCP header at th, l4len bytes by the IP header, hlen captured. */
 FAST void
 plain_tcp(const uint8_t *f, const uint8_t *th, const uint8_t *end,
-    uint32_t l4len, uint32_t hlen, struct packet *pkt, bool payload)
+    uint32_t l4len, uint32_t hlen, struct packet *pkt, bool payload,
+    struct packet_ext *x)
 {
 	pkt->kind = PK_TCP;
 	pkt->ip_proto = 6;
@@ -53,7 +54,7 @@ plain_tcp(const uint8_t *f, const uint8_t *th, const uint8_t *end,
 	pkt->tcp_urgent = be16(th + 18);
 	pkt->payload_len = l4len - hlen;
 	if (payload)
-		payload_note(pkt, f, (size_t)(th + hlen - f),
+		payload_note(pkt, x, f, (size_t)(th + hlen - f),
 		    (size_t)(end - f));
 	if (hlen > 20) {
 		decode_tcp_options(th + 20, hlen - 20, false, &pkt->tcp_opt);
@@ -64,7 +65,7 @@ plain_tcp(const uint8_t *f, const uint8_t *th, const uint8_t *end,
 
 FAST bool
 plain_ipv4_tcp(const uint8_t *f, const uint8_t *ip, uint32_t cap,
-    uint32_t wire, struct packet *pkt, bool payload)
+    uint32_t wire, struct packet *pkt, bool payload, struct packet_ext *x)
 {
 	const uint8_t *th = ip + 20;
 	uint32_t total, hlen;
@@ -85,13 +86,13 @@ plain_ipv4_tcp(const uint8_t *f, const uint8_t *ip, uint32_t cap,
 	pkt->ip_ttl = ip[8];
 	put_ipv4_addr(pkt->src, ip + 12);
 	put_ipv4_addr(pkt->dst, ip + 16);
-	plain_tcp(f, th, ip + cap, total - 20, hlen, pkt, payload);
+	plain_tcp(f, th, ip + cap, total - 20, hlen, pkt, payload, x);
 	return true;
 }
 
 FAST bool
 plain_ipv6_tcp(const uint8_t *f, const uint8_t *ip, uint32_t cap,
-    uint32_t wire, struct packet *pkt, bool payload)
+    uint32_t wire, struct packet *pkt, bool payload, struct packet_ext *x)
 {
 	const uint8_t *th = ip + 40;
 	uint32_t plen, hlen;
@@ -110,26 +111,26 @@ plain_ipv6_tcp(const uint8_t *f, const uint8_t *ip, uint32_t cap,
 	pkt->ip_ttl = ip[7];
 	memcpy(pkt->src, ip + 8, 16);
 	memcpy(pkt->dst, ip + 24, 16);
-	plain_tcp(f, th, ip + cap, plen, hlen, pkt, payload);
+	plain_tcp(f, th, ip + cap, plen, hlen, pkt, payload, x);
 	return true;
 }
 
 /* The IP header at ip, of the version type names (an EtherType). */
 FAST bool
 plain_ip_tcp(uint16_t type, const uint8_t *f, const uint8_t *ip, uint32_t cap,
-    uint32_t wire, struct packet *pkt, bool payload)
+    uint32_t wire, struct packet *pkt, bool payload, struct packet_ext *x)
 {
 	if (type == ETHERTYPE_IPV4)
-		return plain_ipv4_tcp(f, ip, cap, wire, pkt, payload);
+		return plain_ipv4_tcp(f, ip, cap, wire, pkt, payload, x);
 	if (type == ETHERTYPE_IPV6)
-		return plain_ipv6_tcp(f, ip, cap, wire, pkt, payload);
+		return plain_ipv6_tcp(f, ip, cap, wire, pkt, payload, x);
 	return false;
 }
 
 /* The link layers most captures use, in front of plain_ip_tcp(). */
 FAST bool
 decode_plain(int dlt, const uint8_t *f, uint32_t cap, uint32_t wire,
-    struct packet *pkt, bool payload)
+    struct packet *pkt, bool payload, struct packet_ext *x)
 {
 	uint32_t off;
 	uint16_t type;
@@ -170,24 +171,17 @@ decode_plain(int dlt, const uint8_t *f, uint32_t cap, uint32_t wire,
 		return false;
 	}
 	return plain_ip_tcp(type, f, f + off, cap - off, wire - off, pkt,
-	    payload);
+	    payload, x);
 }
 
 _Thread_local struct packet_ext decode_ext;
 
-enum pkt_kind
-decode_packet(int dlt, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
-    struct packet *pkt)
-{
-	return decode_frame(dlt, data, caplen, wirelen, pkt, true);
-}
-
 /* Every byte zero, padding too: what a view starts from. */
 static const struct packet blank_packet;
 
-enum pkt_kind
-decode_frame(int dlt, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
-    struct packet *pkt, bool shortcut)
+FAST enum pkt_kind
+decode_view(int dlt, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
+    struct packet *pkt, bool shortcut, struct packet_ext *x)
 {
 	uint64_t ts = pkt->ts_ns, number = pkt->number;
 
@@ -203,8 +197,30 @@ decode_frame(int dlt, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
 		wirelen = caplen;
 	}
 	if (shortcut && (decode_payload_want == 0 ?
-	    decode_plain(dlt, data, caplen, wirelen, pkt, false) :
-	    decode_plain(dlt, data, caplen, wirelen, pkt, true)))
+	    decode_plain(dlt, data, caplen, wirelen, pkt, false, x) :
+	    decode_plain(dlt, data, caplen, wirelen, pkt, true, x)))
 		return PK_TCP;
-	return decode_chain(dlt, data, caplen, wirelen, pkt);
+	return decode_chain(dlt, data, caplen, wirelen, pkt, x);
+}
+
+enum pkt_kind
+decode_packet_ext(int dlt, const uint8_t *data, uint32_t caplen,
+    uint32_t wirelen, struct packet *pkt, struct packet_ext *x)
+{
+	return decode_view(dlt, data, caplen, wirelen, pkt, true, x);
+}
+
+enum pkt_kind
+decode_packet(int dlt, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
+    struct packet *pkt)
+{
+	return decode_packet_ext(dlt, data, caplen, wirelen, pkt, &decode_ext);
+}
+
+enum pkt_kind
+decode_frame(int dlt, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
+    struct packet *pkt, bool shortcut)
+{
+	return decode_view(dlt, data, caplen, wirelen, pkt, shortcut,
+	    &decode_ext);
 }

@@ -47,6 +47,7 @@ struct decoder {
 	const uint8_t	*frame;		/* start of the frame */
 	uint32_t	 wirelen;	/* frame length on the wire */
 	struct packet	*pkt;
+	struct packet_ext *ext;		/* where pkt->ext goes, if it must */
 	int		 tags;		/* VLAN tags and SNAP headers so far */
 	/* For the IP protocol and UDP port tables' dissectors: */
 	size_t		 l4len;		/* bytes from the cursor per the headers */
@@ -141,33 +142,34 @@ wire_left(const struct decoder *d)
 }
 
 /*
- * Payload bytes and tunnel layers go to the calling thread's packet_ext
- * (decode_fast.c), claimed by the first that needs it, so a plain view
- * never touches it.  decode_payload_want is the payload limit (decode.c).
+ * Payload references and tunnel layers go to the packet_ext the decoder
+ * was given (d->ext: the caller's, or the thread's own for decode_packet()),
+ * claimed by the first that needs it, so a plain view never touches it.
+ * decode_payload_want is the payload limit (decode.c).
  */
 extern _Thread_local struct packet_ext decode_ext;
 extern uint16_t	decode_payload_want;
 
 static inline struct packet_ext *
-ext_claim(struct packet *pkt)
+ext_claim(struct packet *pkt, struct packet_ext *x)
 {
 	if (pkt->ext == NULL) {
-		decode_ext.payload = NULL;
-		decode_ext.payload_off = 0;
-		decode_ext.payload_caplen = 0;
-		pkt->ext = &decode_ext;
+		x->payload = NULL;
+		x->payload_off = 0;
+		x->payload_caplen = 0;
+		pkt->ext = x;
 	}
-	return &decode_ext;
+	return x;
 }
 
 /*
  * The transport payload of pkt starts at offset at of the frame, of which
  * cap bytes are captured (or lie inside the IP packet, if fewer): reference
- * the first of them, up to the limit (decode.c).  Call only when
+ * the first of them, up to the limit, in x (decode.c).  Call only when
  * decode_payload_want is set: out of line, so the plain path stays small.
  */
-void		payload_note(struct packet *, const uint8_t *frame, size_t at,
-		    size_t cap);
+void		payload_note(struct packet *, struct packet_ext *x,
+		    const uint8_t *frame, size_t at, size_t cap);
 
 /*
  * An IPv4 address into a 16-byte slot as two whole 8-byte words: the flow
@@ -215,6 +217,6 @@ enum pkt_kind	decode_icmpv6(struct decoder *);
  * take; pkt is cleared with its frame fields set, and wirelen >= caplen.
  */
 enum pkt_kind	decode_chain(int dlt, const uint8_t *data, uint32_t caplen,
-		    uint32_t wirelen, struct packet *pkt);
+		    uint32_t wirelen, struct packet *pkt, struct packet_ext *x);
 
 #endif

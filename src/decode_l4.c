@@ -152,7 +152,8 @@ decode_tcp(struct decoder *d)
 	if (pkt->tcp_opt.malformed)
 		packet_set_anomaly(pkt, PA_BAD_TCP_OPTION);
 	if (decode_payload_want != 0)
-		payload_note(pkt, d->frame, (size_t)(p - d->frame) + hlen,
+		payload_note(pkt, d->ext, d->frame,
+		    (size_t)(p - d->frame) + hlen,
 		    (size_t)(d->c.end - d->frame));
 	return kind(d, PK_TCP);
 }
@@ -167,7 +168,8 @@ static enum pkt_kind
 udp_payload(struct decoder *d)
 {
 	if (decode_payload_want != 0)
-		payload_note(d->pkt, d->frame, (size_t)(d->c.p - d->frame) + 8,
+		payload_note(d->pkt, d->ext, d->frame,
+		    (size_t)(d->c.p - d->frame) + 8,
 		    (size_t)(d->c.end - d->frame));
 	return decode_udp_port(d);
 }

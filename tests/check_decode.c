@@ -3,7 +3,8 @@
  * VLAN/QinQ/MPLS/PPPoE, IPv4 options and fragments, IPv6 extension headers,
  * TCP options, UDP, and frames that are truncated by snaplen or whose header
  * fields lie; the dispatch tables; the packet view's tunnel layers and
- * payload bytes; and the shortcut against the chain.  Every frame is decoded from a malloc'd copy
+ * payload bytes, here and across the reader thread (pipeline.c); and the
+ * shortcut against the chain.  Every frame is decoded from a malloc'd copy
  * of exactly caplen bytes, so a sanitizer build catches any read past the
  * capture.
  */
@@ -13,10 +14,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "decode.h"
 #include "decode_int.h"
+#include "pipeline.h"
 #include "pktbuild.h"
+#include "source.h"
 #include "suites.h"
 
 #define BUFSZ	2048
@@ -1798,6 +1803,176 @@ START_TEST(test_payload)
 }
 END_TEST
 
+/*
+ * The reader thread (pipeline.c) hands over views whose ext lives in its
+ * ring: the tunnel layers and payload bytes must be what decoding the same
+ * frames on this thread gives.  A written capture mixes tunnelled segments
+ * with payload, plain UDP with payload and plain TCP without, over several
+ * batches; the recorded UDP and short-connection captures follow.
+ */
+#define PL_PAYLOAD	48
+
+struct view_rec {
+	uint8_t		kind;
+	uint8_t		depth;
+	struct encap_layer encap[PACKET_MAX_ENCAP];
+	size_t		n;
+	uint8_t		bytes[PL_PAYLOAD];
+};
+
+static void
+view_record(const struct packet *pkt, struct view_rec *r)
+{
+	const uint8_t *p = packet_payload(pkt, &r->n);
+
+	memset(r, 0, offsetof(struct view_rec, n));
+	r->kind = pkt->kind;
+	r->depth = pkt->encap_depth;
+	if (r->depth > 0)
+		memcpy(r->encap, packet_encap(pkt), r->depth *
+		    sizeof r->encap[0]);
+	ck_assert_uint_le(r->n, PL_PAYLOAD);
+	memcpy(r->bytes, p != NULL ? p : r->bytes, r->n);
+}
+
+/* Every frame of path, through the reader thread or not; returns how many. */
+static size_t
+views_of(const char *path, bool threaded, struct view_rec *recs, size_t max)
+{
+	char err[SOURCE_ERRBUF_SIZE], *paths[1] = { (char *)path };
+	enum source_status st;
+	struct source *src = source_open_files(paths, 1, NULL, err, &st);
+	struct raw_frame fr;
+	struct packet pkt;
+	size_t n = 0;
+
+	ck_assert_msg(src != NULL, "%s", err);
+	if (threaded) {
+		struct pipeline *pl = pipeline_start(src, 0, false);
+		bool end = false;
+
+		ck_assert_ptr_nonnull(pl);
+		while (!end) {
+			struct pipeline_batch *b = pipeline_next(pl);
+			uint32_t k;
+
+			for (k = 0; k < b->n; k++) {
+				ck_assert_uint_lt(n, max);
+				view_record(&b->pkts[k], &recs[n++]);
+			}
+			end = b->end;
+			pipeline_release(pl);
+		}
+		pipeline_stop(pl);
+	} else {
+		while (source_next(src, &fr, err) == 1) {
+			ck_assert_uint_lt(n, max);
+			pkt.ts_ns = fr.ts_ns;
+			decode_packet(fr.dlt, fr.data, fr.caplen, fr.len, &pkt);
+			view_record(&pkt, &recs[n++]);
+		}
+	}
+	source_close(src);
+	return n;
+}
+
+/*
+ * Both ways over path; returns the views that had payload bytes, and in
+ * *tunnels those that came through a tunnel.
+ */
+static size_t
+same_views_threaded(const char *path, size_t max, size_t *tunnels)
+{
+	struct view_rec *a = calloc(max, sizeof *a), *b = calloc(max, sizeof *b);
+	size_t n, i, with = 0;
+
+	*tunnels = 0;
+
+	ck_assert(a != NULL && b != NULL);
+	n = views_of(path, false, a, max);
+	ck_assert_uint_eq(views_of(path, true, b, max), n);
+	for (i = 0; i < n; i++) {
+		ck_assert_msg(memcmp(&a[i], &b[i], sizeof a[i]) == 0,
+		    "%s: frame %zu differs across the reader thread", path,
+		    i + 1);
+		with += a[i].n > 0;
+		*tunnels += a[i].depth > 0;
+	}
+	free(a);
+	free(b);
+	return with;
+}
+
+START_TEST(test_pipeline_ext)
+{
+	char path[] = "/tmp/transcope-check-view.XXXXXX", cap[4096];
+	const char *top = getenv("top_srcdir");
+	uint8_t inner[BUFSZ], buf[BUFSZ], body[256];
+	struct pcap_pkthdr h;
+	pcap_dumper_t *dump;
+	struct pb_spec s;
+	pcap_t *dead;
+	size_t len, i, tunnels;
+	int fd;
+
+	ck_assert_ptr_null(decode_set_udp_port(TEST_VXLAN_PORT, test_vxlan));
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	dead = pcap_open_dead(DLT_EN10MB, 65535);
+	dump = pcap_dump_open(dead, path);
+	ck_assert_ptr_nonnull(dump);
+	for (i = 0; i < 1500; i++) {
+		size_t j;
+
+		for (j = 0; j < sizeof body; j++)
+			body[j] = (uint8_t)(i * 7 + j);
+		pb_spec_tcp4(&s);
+		s.payload = body;
+		s.seq = (uint32_t)i;
+		switch (i % 3) {
+		case 0:			/* TCP in one or two tunnels */
+			s.payload_len = (uint32_t)(i % 100);
+			len = pb_build(&s, inner, sizeof inner, NULL);
+			len = tunnelled(inner, len, 1 + (int)(i % 2), buf);
+			break;
+		case 1:			/* UDP */
+			s.proto = 17;
+			s.payload_len = (uint32_t)(i % 200);
+			len = pb_build(&s, buf, sizeof buf, NULL);
+			break;
+		default:		/* a bare ACK */
+			len = pb_build(&s, buf, sizeof buf, NULL);
+			break;
+		}
+		memset(&h, 0, sizeof h);
+		h.ts.tv_sec = 1700000000 + (time_t)i;
+		h.caplen = h.len = (bpf_u_int32)len;
+		pcap_dump((u_char *)dump, &h, buf);
+	}
+	pcap_dump_close(dump);
+	pcap_close(dead);
+
+	/* Tunnel layers only: no payload storage in the ring. */
+	ck_assert_uint_eq(same_views_threaded(path, 1500, &tunnels), 0);
+	ck_assert_uint_eq(tunnels, 500);
+	/* And payload bytes too. */
+	decode_set_payload_limit(PL_PAYLOAD);
+	ck_assert_uint_gt(same_views_threaded(path, 1500, &tunnels), 900);
+	ck_assert_uint_eq(tunnels, 500);
+	unlink(path);
+	snprintf(cap, sizeof cap, "%s/captures/udp-v4.pcap",
+	    top != NULL ? top : ".");
+	ck_assert_uint_gt(same_views_threaded(cap, 20000, &tunnels), 500);
+	snprintf(cap, sizeof cap, "%s/captures/short-conns.pcap",
+	    top != NULL ? top : ".");
+	ck_assert_uint_gt(same_views_threaded(cap, 20000, &tunnels), 100);
+	decode_set_payload_limit(0);
+	ck_assert_ptr_eq(decode_set_udp_port(TEST_VXLAN_PORT, NULL),
+	    test_vxlan);
+}
+END_TEST
+
 START_TEST(test_names)
 {
 	ck_assert_str_eq(decode_reason_name(DR_BAD_IPV4_IHL), "bad_ipv4_ihl");
@@ -1857,6 +2032,7 @@ decode_suite(void)
 	tcase_add_test(tc, test_tunnel_reentry);
 	tcase_add_test(tc, test_tunnel_ethertype_and_ip);
 	tcase_add_test(tc, test_payload);
+	tcase_add_test(tc, test_pipeline_ext);
 	suite_add_tcase(s, tc);
 	return s;
 }
