@@ -15,6 +15,66 @@
 
 #include "decode_int.h"
 
+/* One option of kind and length olen (2 or more, all there) at v. */
+static void
+tcp_option(uint8_t kind, uint8_t olen, const uint8_t *v,
+    struct tcp_options *o)
+{
+	switch (kind) {
+	case 2:				/* MSS */
+		if (olen != 4) {
+			o->malformed = 1;
+			break;
+		}
+		o->has_mss = 1;
+		o->mss = be16(v + 2);
+		break;
+	case 3:				/* window scale */
+		if (olen != 3) {
+			o->malformed = 1;
+			break;
+		}
+		o->has_wscale = 1;
+		o->wscale = v[2];
+		break;
+	case 4:				/* SACK permitted */
+		if (olen != 2) {
+			o->malformed = 1;
+			break;
+		}
+		o->sack_permitted = 1;
+		break;
+	case 5: {			/* SACK blocks */
+		size_t n, k;
+
+		if (olen < 10 || (olen - 2) % 8 != 0) {
+			o->malformed = 1;
+			break;
+		}
+		n = (size_t)(olen - 2) / 8;
+		if (n > TCP_MAX_SACK_BLOCKS)
+			n = TCP_MAX_SACK_BLOCKS;
+		for (k = 0; k < n; k++) {
+			o->sack[k].left = be32(v + 2 + 8 * k);
+			o->sack[k].right = be32(v + 6 + 8 * k);
+		}
+		o->sack_blocks = (uint8_t)n;
+		break;
+	}
+	case 8:				/* timestamps */
+		if (olen != 10) {
+			o->malformed = 1;
+			break;
+		}
+		o->has_timestamp = 1;
+		o->ts_val = be32(v + 2);
+		o->ts_ecr = be32(v + 6);
+		break;
+	default:
+		break;
+	}
+}
+
 void
 decode_tcp_options(const uint8_t *opt, size_t len, bool cut,
     struct tcp_options *o)
@@ -61,59 +121,7 @@ decode_tcp_options(const uint8_t *opt, size_t len, bool cut,
 				o->malformed = 1;
 			break;
 		}
-		switch (kind) {
-		case 2:				/* MSS */
-			if (olen != 4) {
-				o->malformed = 1;
-				break;
-			}
-			o->has_mss = 1;
-			o->mss = be16(opt + i + 2);
-			break;
-		case 3:				/* window scale */
-			if (olen != 3) {
-				o->malformed = 1;
-				break;
-			}
-			o->has_wscale = 1;
-			o->wscale = opt[i + 2];
-			break;
-		case 4:				/* SACK permitted */
-			if (olen != 2) {
-				o->malformed = 1;
-				break;
-			}
-			o->sack_permitted = 1;
-			break;
-		case 5: {			/* SACK blocks */
-			size_t n, k;
-
-			if (olen < 10 || (olen - 2) % 8 != 0) {
-				o->malformed = 1;
-				break;
-			}
-			n = (size_t)(olen - 2) / 8;
-			if (n > TCP_MAX_SACK_BLOCKS)
-				n = TCP_MAX_SACK_BLOCKS;
-			for (k = 0; k < n; k++) {
-				o->sack[k].left = be32(opt + i + 2 + 8 * k);
-				o->sack[k].right = be32(opt + i + 6 + 8 * k);
-			}
-			o->sack_blocks = (uint8_t)n;
-			break;
-		}
-		case 8:				/* timestamps */
-			if (olen != 10) {
-				o->malformed = 1;
-				break;
-			}
-			o->has_timestamp = 1;
-			o->ts_val = be32(opt + i + 2);
-			o->ts_ecr = be32(opt + i + 6);
-			break;
-		default:
-			break;
-		}
+		tcp_option(kind, olen, opt + i, o);
 		i += olen;
 	}
 }
