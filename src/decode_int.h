@@ -45,7 +45,8 @@
 struct decoder {
 	struct cursor	 c;
 	const uint8_t	*frame;		/* start of the frame */
-	uint32_t	 wirelen;	/* frame length on the wire */
+	uint32_t	 wirelen;	/* its wire length (in a tunnel: to the */
+					/* inner packet's end, from frame) */
 	struct packet	*pkt;
 	struct packet_ext *ext;		/* where pkt->ext goes, if it must */
 	int		 tags;		/* VLAN tags and SNAP headers so far */
@@ -69,6 +70,9 @@ typedef enum pkt_kind (*decode_fn)(struct decoder *d);
  * returns the row's dissector before (NULL: none), so a test can put it
  * back.  Only while no thread decodes: at start-up, as a tunnel's module
  * registers.  A table that would overflow is a programming error (fatalx).
+ * The shortcut (decode_fast.c) decodes plain TCP over Ethernet, Linux
+ * cooked and raw IP without the tables, so their rows and those of IPv4,
+ * IPv6 and TCP are there to be extended around, not replaced.
  */
 #define DECODE_LINK_TYPES	512
 #define DECODE_LIST_ROWS	32	/* EtherTypes, and UDP ports */

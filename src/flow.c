@@ -21,7 +21,7 @@ struct slot {
 #define FLOW_SEEDS		7
 #define KEY_WORDS		6	/* struct flow_key as 64-bit words */
 
-/* A stack of tunnels, canonical: see encap_intern(). */
+/* A stack of tunnels, canonical: see encap_canonical(). */
 struct encap_ctx {
 	uint64_t	 depth;
 	struct encap_layer layer[PACKET_MAX_ENCAP];

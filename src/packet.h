@@ -26,9 +26,10 @@
  * Who owns ext: decode_packet() points it at storage of the calling
  * thread, and the payload into the frame itself, both valid until that
  * thread decodes again (in analyzer_frame(), for the call).  The reader
- * thread copies both into its ring's slot before it hands the view over
- * (pipeline.c), so there they last until the batch is released.  A plain
- * frame with no payload asked for has no ext and nothing is copied.
+ * thread decodes into its ring's slots instead (decode_packet_ext()) and
+ * copies the payload bytes there (pipeline.c), so they last until the
+ * batch is released.  A plain frame with no payload asked for has no ext
+ * and nothing is copied.
  */
 #ifndef TRANSCOPE_PACKET_H
 #define TRANSCOPE_PACKET_H
@@ -200,6 +201,9 @@ struct packet {
 
 	const struct packet_ext *ext;	/* NULL: no tunnel, no payload */
 };
+
+/* Two and a half cache lines, written and read once per packet. */
+_Static_assert(sizeof(struct packet) <= 160, "the packet view grew");
 
 static inline void
 packet_set_anomaly(struct packet *pkt, enum packet_anomaly a)
