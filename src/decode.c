@@ -53,24 +53,14 @@ static decode_fn link_types[DECODE_LINK_TYPES] = {
 	[DLT_FDDI] = decode_fddi,
 };
 
-static decode_fn ip_protos[256] = {
+decode_fn decode_ip_protos[256] = {
 	[1] = decode_icmp,
 	[6] = decode_tcp,
 	[17] = decode_udp,
 	[58] = decode_icmpv6,
 };
 
-struct decode_row {
-	uint16_t	number;		/* EtherType or UDP port */
-	decode_fn	fn;
-};
-
-struct decode_list {
-	size_t		 n;
-	struct decode_row rows[DECODE_LIST_ROWS];
-};
-
-static struct decode_list ethertypes = {
+struct decode_list decode_ethertypes = {
 	9, {
 		{ ETHERTYPE_IPV4, decode_ipv4 },
 		{ ETHERTYPE_IPV6, decode_ipv6 },
@@ -125,17 +115,6 @@ payload_note(struct packet *pkt, struct packet_ext *x, const uint8_t *frame,
 	x->payload_caplen = (uint16_t)n;
 }
 
-static decode_fn
-list_find(const struct decode_list *l, uint16_t number)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		if (l->rows[i].number == number)
-			return l->rows[i].fn;
-	return NULL;
-}
-
 /* Set, replace or (fn NULL) remove the row for number; the old fn. */
 static decode_fn
 list_set(struct decode_list *l, uint16_t number, decode_fn fn)
@@ -182,15 +161,15 @@ decode_set_link_type(int dlt, decode_fn fn)
 decode_fn
 decode_set_ethertype(uint16_t type, decode_fn fn)
 {
-	return list_set(&ethertypes, type, fn);
+	return list_set(&decode_ethertypes, type, fn);
 }
 
 decode_fn
 decode_set_ip_proto(uint8_t proto, decode_fn fn)
 {
-	decode_fn old = ip_protos[proto];
+	decode_fn old = decode_ip_protos[proto];
 
-	ip_protos[proto] = fn;
+	decode_ip_protos[proto] = fn;
 	return old;
 }
 
@@ -215,32 +194,6 @@ decode_link(struct decoder *d, int dlt)
 	if (!decode_link_type_supported(dlt))
 		return undecoded(d, DR_UNKNOWN_LINK_TYPE);
 	return link_types[dlt](d);
-}
-
-enum pkt_kind
-decode_ethertype(struct decoder *d, uint16_t type)
-{
-	decode_fn fn = list_find(&ethertypes, type);
-
-	if (fn != NULL)
-		return fn(d);
-	if (type <= 1500)		/* an 802.3 length, not a type */
-		return decode_llc(d);
-	return kind(d, PK_NON_IP);
-}
-
-enum pkt_kind
-decode_transport(struct decoder *d, uint8_t proto, size_t l4len,
-    bool fragmented)
-{
-	decode_fn fn = ip_protos[proto];
-
-	d->pkt->ip_proto = proto;
-	if (fn == NULL)
-		return kind(d, PK_OTHER_IP);
-	d->l4len = l4len;
-	d->fragmented = fragmented;
-	return fn(d);
 }
 
 /*

@@ -12,7 +12,8 @@
  * returns the frame's kind or calls the next layer's dissector.
  *
  * The helpers called once per frame are static inline here so a dissector
- * in another file pays no call for them.
+ * in another file pays no call for them: the dispatch on an EtherType or
+ * an IP protocol too (their tables are decode.c's).
  */
 #ifndef TRANSCOPE_DECODE_INT_H
 #define TRANSCOPE_DECODE_INT_H
@@ -84,14 +85,6 @@ decode_fn	decode_set_udp_port(uint16_t port, decode_fn);
 
 /* Dispatch: the link layer of the frame (or inner packet) at the cursor. */
 enum pkt_kind	decode_link(struct decoder *, int dlt);
-/* What follows an EtherType (or an 802.3 length: LLC). */
-enum pkt_kind	decode_ethertype(struct decoder *, uint16_t type);
-/*
- * The transport header at the cursor; l4len is the transport length the
- * IP header claims, fragmented says this is a first fragment.
- */
-enum pkt_kind	decode_transport(struct decoder *, uint8_t proto,
-		    size_t l4len, bool fragmented);
 /* A decoded UDP datagram's payload, if its port has a row. */
 enum pkt_kind	decode_udp_port(struct decoder *);
 /* A UDP port has a row or the payload limit is set: the payload matters. */
@@ -143,6 +136,68 @@ wire_left(const struct decoder *d)
 	size_t used = (size_t)(d->c.p - d->frame);
 
 	return d->wirelen > used ? d->wirelen - used : 0;
+}
+
+/* A short table: rows in order, searched from the first. */
+struct decode_row {
+	uint16_t	number;		/* EtherType or UDP port */
+	decode_fn	fn;
+};
+
+struct decode_list {
+	size_t		 n;
+	struct decode_row rows[DECODE_LIST_ROWS];
+};
+
+static inline decode_fn
+list_find(const struct decode_list *l, uint16_t number)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->rows[i].number == number)
+			return l->rows[i].fn;
+	return NULL;
+}
+
+extern struct decode_list decode_ethertypes;
+enum pkt_kind	decode_llc(struct decoder *);	/* decode_link.c */
+
+/*
+ * What follows an EtherType (or an 802.3 length: LLC).  Inline in the
+ * link dissectors, as decode_transport() is in the IP ones.
+ */
+static inline enum pkt_kind
+decode_ethertype(struct decoder *d, uint16_t type)
+{
+	decode_fn fn = list_find(&decode_ethertypes, type);
+
+	if (fn != NULL)
+		return fn(d);
+	if (type <= 1500)		/* an 802.3 length, not a type */
+		return decode_llc(d);
+	return kind(d, PK_NON_IP);
+}
+
+/*
+ * The transport header at the cursor; l4len is the transport length the
+ * IP header claims, fragmented says this is a first fragment.  Inline in
+ * the IP dissectors: a call of its own cost each datagram 4 instructions.
+ */
+extern decode_fn decode_ip_protos[256];
+
+static inline enum pkt_kind
+decode_transport(struct decoder *d, uint8_t proto, size_t l4len,
+    bool fragmented)
+{
+	decode_fn fn = decode_ip_protos[proto];
+
+	d->pkt->ip_proto = proto;
+	if (fn == NULL)
+		return kind(d, PK_OTHER_IP);
+	d->l4len = l4len;
+	d->fragmented = fragmented;
+	return fn(d);
 }
 
 /*
@@ -202,7 +257,6 @@ enum pkt_kind	decode_fddi(struct decoder *);
 enum pkt_kind	decode_vlan(struct decoder *);
 enum pkt_kind	decode_mpls(struct decoder *);
 enum pkt_kind	decode_pppoe(struct decoder *);
-enum pkt_kind	decode_llc(struct decoder *);
 
 /* decode_ip.c: the IP header at the cursor. */
 enum pkt_kind	decode_ipv4(struct decoder *);
