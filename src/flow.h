@@ -132,6 +132,12 @@ struct flow	*flow_table_first(const struct flow_table *);
 size_t		 flow_table_count(const struct flow_table *);	/* ever */
 size_t		 flow_table_live(const struct flow_table *);
 
+/* Client and server endpoint of f. */
+const uint8_t	*flow_client_addr(const struct flow *f);
+const uint8_t	*flow_server_addr(const struct flow *f);
+uint16_t	 flow_client_port(const struct flow *f);
+uint16_t	 flow_server_port(const struct flow *f);
+
 /*
  * The tunnels a key's encap names, outermost first, *depth of them; NULL
  * for 0.  A context is kept as long as the table: one per distinct stack
@@ -140,11 +146,5 @@ size_t		 flow_table_live(const struct flow_table *);
  */
 const struct encap_layer *flow_table_encap(const struct flow_table *,
 		    uint64_t encap, unsigned *depth);
-
-/* Client and server endpoint of f. */
-const uint8_t	*flow_client_addr(const struct flow *f);
-const uint8_t	*flow_server_addr(const struct flow *f);
-uint16_t	 flow_client_port(const struct flow *f);
-uint16_t	 flow_server_port(const struct flow *f);
 
 #endif
