@@ -5,6 +5,11 @@
  * Input: byte 0 picks the link type from a table, then frames, each a
  * 2-byte big-endian length, a 1-byte time step (ms) and the bytes.  Many
  * frames per input let the fuzzer build connections, not only headers.
+ *
+ * Bit 0x20 of byte 0 also asks for payload bytes (every frame is decoded
+ * once more and its payload read) and registers stand-in tunnels: no
+ * tunnel is registered by default, and decode_inner() must hold against
+ * any bytes too.
  */
 #include "config.h"
 
@@ -14,12 +19,59 @@
 #include <string.h>
 
 #include "analyzer.h"
+#include "decode_int.h"
 #include "report.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const int dlts[] = { 1, 113, 276, 12, 228, 229, 0, 108, 9, 50, 104,
     10, 101, 147 };
+
+/* VXLAN-like: 8 bytes, a 24-bit id, then Ethernet. */
+static enum pkt_kind
+fuzz_vxlan(struct decoder *d)
+{
+	if (!cur_need(&d->c, 8) || d->l4len < 8)
+		return undecoded(d, DR_TRUNCATED_TUNNEL);
+	return decode_inner(d, ENCAP_VXLAN, be32(d->c.p + 4) >> 8, 8,
+	    DECODE_NEXT_LINK, DLT_EN10MB);
+}
+
+/* GRE-like: 4 bytes, the second half an EtherType. */
+static enum pkt_kind
+fuzz_gre(struct decoder *d)
+{
+	if (!cur_need(&d->c, 4) || d->l4len < 4)
+		return undecoded(d, DR_TRUNCATED_TUNNEL);
+	return decode_inner(d, ENCAP_GRE, 0, 4, DECODE_NEXT_ETHERTYPE,
+	    be16(d->c.p + 2));
+}
+
+static void
+fuzz_tunnels(bool on)
+{
+	decode_set_udp_port(4789, on ? fuzz_vxlan : NULL);
+	decode_set_ip_proto(47, on ? fuzz_gre : NULL);
+	decode_set_payload_limit(on ? 64 : 0);
+}
+
+/* Every payload byte the view references, read. */
+static unsigned
+payload_sum(const struct raw_frame *fr)
+{
+	struct packet pkt;
+	const uint8_t *p;
+	unsigned sum = 0;
+	size_t n, i;
+
+	pkt.ts_ns = fr->ts_ns;
+	pkt.number = 0;
+	decode_packet(fr->dlt, fr->data, fr->caplen, fr->len, &pkt);
+	p = packet_payload(&pkt, &n);
+	for (i = 0; i < n; i++)
+		sum += p[i];
+	return sum + pkt.encap_depth;
+}
 
 static bool
 drop_flow(void *ctx, struct flow *f)
@@ -40,8 +92,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t off = 1;
 	FILE *out;
 
+	static volatile unsigned sink;
+	bool tunnels;
+
 	if (size < 1)
 		return 0;
+	tunnels = (data[0] & 0x20) != 0;
+	fuzz_tunnels(tunnels);
 	memset(&fr, 0, sizeof fr);
 	fr.dlt = dlts[data[0] % (sizeof dlts / sizeof dlts[0])];
 	analyzer_init(&an, NULL);
@@ -64,6 +121,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fr.len = (uint32_t)len + (data[0] & 0x40 ? 100 : 0);
 		fr.ts_ns = ts;
 		analyzer_frame(&an, &fr);
+		if (tunnels)
+			sink += payload_sum(&fr);
 		off += len;
 	}
 	analyzer_finish(&an);

@@ -4,11 +4,14 @@
  * decode_packet() never reads outside [data, data + caplen) and never fails:
  * a frame it cannot follow to the end of its transport header comes back as
  * PK_UNDECODED with the reason set, keeping whatever layers it did decode.
+ * The view's pkt->ext, when set, points at storage of the calling thread
+ * and into data: valid until the thread decodes again (packet.h).
  */
 #ifndef TRANSCOPE_DECODE_H
 #define TRANSCOPE_DECODE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "packet.h"
@@ -26,12 +29,31 @@ enum pkt_kind	decode_packet(int dlt, const uint8_t *data, uint32_t caplen,
 		    uint32_t wirelen, struct packet *pkt);
 
 /*
+ * decode_packet() with the view's ext, when it needs one, in x, not in the
+ * thread's storage: the reader thread decodes into its ring's slots.  The
+ * payload reference still points into data.
+ */
+enum pkt_kind	decode_packet_ext(int dlt, const uint8_t *data,
+		    uint32_t caplen, uint32_t wirelen, struct packet *pkt,
+		    struct packet_ext *x);
+
+/*
  * decode_packet() with its shortcut for plain IPv4 and IPv6 TCP frames on
  * the common link layers (shortcut true) or without, every frame through
  * the whole chain: the two must give the same view, which the tests check.
  */
 enum pkt_kind	decode_frame(int dlt, const uint8_t *data, uint32_t caplen,
 		    uint32_t wirelen, struct packet *pkt, bool shortcut);
+
+/*
+ * How many of each packet's first payload bytes packet_payload() gives:
+ * the most any analyzer reads, set before decoding starts.  0, the
+ * default, gives none and costs nothing; n is capped at DECODE_PAYLOAD_MAX.
+ * The reader thread's ring keeps that many bytes per packet (pipeline.c).
+ */
+#define DECODE_PAYLOAD_MAX	2048
+void		decode_set_payload_limit(size_t n);
+size_t		decode_payload_limit(void);
 
 /* Whether decode_packet() understands this DLT_ value. */
 bool		decode_link_type_supported(int dlt);

@@ -17,7 +17,25 @@ struct slot {
 	struct flow	*flow;		/* NULL: empty */
 };
 
-#define FLOW_SEEDS		6
+#define FLOW_SEEDS		7
+#define KEY_WORDS		6	/* struct flow_key as 64-bit words */
+
+/* A stack of tunnels, canonical: see encap_canonical(). */
+struct encap_ctx {
+	uint64_t	 depth;
+	struct encap_layer layer[PACKET_MAX_ENCAP];
+};
+
+/* The interned contexts: ids 1.. index ctx[], slots[] hashes them. */
+struct encap_table {
+	struct encap_ctx *ctx;
+	size_t		 n;
+	size_t		 cap;
+	uint32_t	*slots;		/* ids; 0: empty */
+	size_t		 mask;		/* slot count - 1, or 0: none yet */
+};
+
+static void	encap_table_free(struct encap_table *);
 
 struct flow_table {
 	struct slot	*slots;
@@ -28,14 +46,15 @@ struct flow_table {
 	uint64_t	 seed[FLOW_SEEDS];
 	struct flow	*last;		/* the flow of the last lookup, or NULL */
 	/* That lookup's packet as it travelled, and the other way round. */
-	uint64_t	 last_fwd[5];
-	uint64_t	 last_rev[5];
+	uint64_t	 last_fwd[KEY_WORDS];
+	uint64_t	 last_rev[KEY_WORDS];
 	int		 last_side;	/* the side last_fwd came from */
 	uint64_t	 next_id;
 	struct flow	*head;		/* creation order */
 	struct flow	*tail;
 	struct flow	*lru_head[FTC_MAX];
 	struct flow	*lru_tail[FTC_MAX];
+	struct encap_table encaps;
 };
 
 #define FLOW_TABLE_INITIAL	1024
@@ -58,34 +77,35 @@ mix64(uint64_t x)
 }
 
 /*
- * A keyed hash of the key's five 64-bit words, taken from registers as the
- * key is made: one multiply per word, all five independent (so they run in
+ * A keyed hash of the key's six 64-bit words, taken from registers as the
+ * key is made: one multiply per word, all six independent (so they run in
  * parallel), then a full avalanche.  Random seeds enter every word and the
  * end, so keys that collide cannot be worked out in advance.  Per packet, so
  * cheap; the key is never read back from memory for it.
  */
 static uint64_t
-flow_key_hash_words(const struct flow_table *t, const uint64_t w[5])
+flow_key_hash_words(const struct flow_table *t, const uint64_t w[KEY_WORDS])
 {
 	uint64_t a = (w[0] ^ t->seed[0]) * 0x9e3779b97f4a7c15ULL;
 	uint64_t b = (w[1] ^ t->seed[1]) * 0xc2b2ae3d27d4eb4fULL;
 	uint64_t c = (w[2] ^ t->seed[2]) * 0x165667b19e3779f9ULL;
 	uint64_t d = (w[3] ^ t->seed[3]) * 0xd6e8feb86659fd93ULL;
 	uint64_t e = (w[4] ^ t->seed[4]) * 0xff51afd7ed558ccdULL;
+	uint64_t f = (w[5] ^ t->seed[6]) * 0xc4ceb9fe1a85ec53ULL;
 
 	return mix64(rotl64(a, 17) ^ rotl64(b, 29) ^ rotl64(c, 41) ^
-	    rotl64(d, 53) ^ e ^ t->seed[5]);
+	    rotl64(d, 53) ^ rotl64(f, 7) ^ e ^ t->seed[5]);
 }
 
 static bool
 flow_key_equal(const struct flow_key *x, const struct flow_key *y)
 {
-	uint64_t a[5], b[5];
+	uint64_t a[KEY_WORDS], b[KEY_WORDS];
 
 	memcpy(a, x, sizeof a);
 	memcpy(b, y, sizeof b);
 	return ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) |
-	    (a[3] ^ b[3]) | (a[4] ^ b[4])) == 0;
+	    (a[3] ^ b[3]) | (a[4] ^ b[4]) | (a[5] ^ b[5])) == 0;
 }
 
 static void
@@ -128,6 +148,7 @@ flow_table_free(struct flow_table *t)
 		flow_free(f);
 	}
 	free(t->slots);
+	encap_table_free(&t->encaps);
 	free(t);
 	flow_spares_free();
 }
@@ -151,28 +172,143 @@ be_order(uint64_t w)
 }
 
 /*
- * pkt's endpoints as it travelled, as five words: source and destination
- * address, then the ports, protocol and IP version.
+ * The context a packet's tunnels are interned as.  Each layer's endpoints
+ * in ascending order: the two directions of a tunnel carry the two
+ * directions of the flows inside, and must share the context (a tunnel
+ * whose id differs by direction, as GTP-U's TEIDs do, must give both
+ * directions one id).  Unused layers and padding are zero, so contexts
+ * compare and hash as bytes.
  */
 static void
-raw_tuple(const struct packet *pkt, uint64_t w[5])
+encap_canonical(const struct packet *pkt, struct encap_ctx *c)
+{
+	const struct encap_layer *l = packet_encap(pkt);
+	unsigned i, n = pkt->encap_depth;
+
+	memset(c, 0, sizeof *c);
+	if (n > PACKET_MAX_ENCAP)
+		n = PACKET_MAX_ENCAP;
+	c->depth = n;
+	for (i = 0; i < n; i++) {
+		struct encap_layer *k = &c->layer[i];
+		bool swap = memcmp(l[i].src, l[i].dst, sizeof l[i].src) > 0;
+
+		k->type = l[i].type;
+		k->ip_version = l[i].ip_version;
+		k->id = l[i].id;
+		memcpy(k->src, swap ? l[i].dst : l[i].src, sizeof k->src);
+		memcpy(k->dst, swap ? l[i].src : l[i].dst, sizeof k->dst);
+	}
+}
+
+static uint64_t
+encap_hash(const struct flow_table *t, const struct encap_ctx *c)
+{
+	uint64_t w, h = t->seed[6];
+	size_t i;
+
+	for (i = 0; i < sizeof *c; i += sizeof w) {
+		memcpy(&w, (const uint8_t *)c + i, sizeof w);
+		h = mix64(h ^ w ^ t->seed[i / sizeof w % FLOW_SEEDS]);
+	}
+	return h;
+}
+
+static void
+encap_slots_grow(struct flow_table *t)
+{
+	struct encap_table *e = &t->encaps;
+	size_t n = e->mask == 0 ? 64 : (e->mask + 1) * 2, i, j;
+
+	free(e->slots);
+	e->slots = xcalloc(n, sizeof *e->slots);
+	e->mask = n - 1;
+	for (i = 0; i < e->n; i++) {
+		for (j = encap_hash(t, &e->ctx[i]) & e->mask;
+		    e->slots[j] != 0; j = (j + 1) & e->mask)
+			;
+		e->slots[j] = (uint32_t)(i + 1);
+	}
+}
+
+/*
+ * The id of pkt's (non-empty) stack of tunnels, interned on first sight:
+ * only tunnelled packets come here.  Out of line, and raw_tuple() inlined
+ * into its two callers: its words then stay in registers (as a call of
+ * its own it cost a lookup 12 instructions more than without tunnels).
+ */
+static __attribute__((noinline)) uint64_t
+encap_intern(struct flow_table *t, const struct packet *pkt)
+{
+	struct encap_table *e = &t->encaps;
+	struct encap_ctx c;
+	size_t i;
+	uint32_t id;
+
+	encap_canonical(pkt, &c);
+	if (2 * (e->n + 1) > e->mask + 1)
+		encap_slots_grow(t);
+	for (i = encap_hash(t, &c) & e->mask; (id = e->slots[i]) != 0;
+	    i = (i + 1) & e->mask)
+		if (memcmp(&e->ctx[id - 1], &c, sizeof c) == 0)
+			return id;
+	if (e->n == UINT32_MAX)
+		fatalx("flow: more than %u tunnel contexts", UINT32_MAX);
+	if (e->n == e->cap) {
+		e->cap = e->cap == 0 ? 16 : e->cap * 2;
+		e->ctx = xreallocarray(e->ctx, e->cap, sizeof *e->ctx);
+	}
+	e->ctx[e->n++] = c;
+	e->slots[i] = (uint32_t)e->n;
+	return e->n;
+}
+
+const struct encap_layer *
+flow_table_encap(const struct flow_table *t, uint64_t encap, unsigned *depth)
+{
+	const struct encap_ctx *c;
+
+	if (encap == 0 || encap > t->encaps.n) {
+		*depth = 0;
+		return NULL;
+	}
+	c = &t->encaps.ctx[encap - 1];
+	*depth = (unsigned)c->depth;
+	return c->layer;
+}
+
+static void
+encap_table_free(struct encap_table *e)
+{
+	free(e->ctx);
+	free(e->slots);
+}
+
+/*
+ * pkt's endpoints as it travelled, as six words: source and destination
+ * address, then the ports, protocol and IP version, then its tunnels.
+ */
+static inline __attribute__((always_inline)) void
+raw_tuple(struct flow_table *t, const struct packet *pkt,
+    uint64_t w[KEY_WORDS])
 {
 	addr_words(pkt->src, w);
 	addr_words(pkt->dst, w + 2);
 	w[4] = (uint64_t)pkt->sport | (uint64_t)pkt->dport << 16 |
 	    (uint64_t)pkt->ip_proto << 32 | (uint64_t)pkt->ip_version << 40;
+	w[5] = pkt->encap_depth == 0 ? 0 : encap_intern(t, pkt);
 }
 
 static bool
-raw_tuple_equal(const uint64_t a[5], const uint64_t b[5])
+raw_tuple_equal(const uint64_t a[KEY_WORDS], const uint64_t b[KEY_WORDS])
 {
 	return ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) |
-	    (a[3] ^ b[3]) | (a[4] ^ b[4])) == 0;
+	    (a[3] ^ b[3]) | (a[4] ^ b[4]) | (a[5] ^ b[5])) == 0;
 }
 
 /* The tuple w of a packet going the other way. */
 static void
-reverse_tuple(const uint64_t w[5], uint64_t rev[5])
+reverse_tuple(const uint64_t w[KEY_WORDS], uint64_t rev[KEY_WORDS])
 {
 	rev[0] = w[2];
 	rev[1] = w[3];
@@ -180,12 +316,13 @@ reverse_tuple(const uint64_t w[5], uint64_t rev[5])
 	rev[3] = w[1];
 	rev[4] = (w[4] & ~(uint64_t)0xffffffff) | (w[4] >> 16 & 0xffff) |
 	    (w[4] & 0xffff) << 16;
+	rev[5] = w[5];
 }
 
 /* Remember f as the flow of the packet whose tuple is w, from side. */
 static void
-remember_last(struct flow_table *t, struct flow *f, const uint64_t w[5],
-    int side)
+remember_last(struct flow_table *t, struct flow *f,
+    const uint64_t w[KEY_WORDS], int side)
 {
 	t->last = f;
 	t->last_side = side;
@@ -202,10 +339,10 @@ remember_last(struct flow_table *t, struct flow *f, const uint64_t w[5],
  * store-to-load forward cost more than the hash).
  */
 static int
-flow_key_make(const struct flow_table *t, const uint64_t r[5],
+flow_key_make(const struct flow_table *t, const uint64_t r[KEY_WORDS],
     struct flow_key *k, uint64_t *hash)
 {
-	uint64_t rev[5];
+	uint64_t rev[KEY_WORDS];
 	const uint64_t *w = r;
 	int side;
 
@@ -219,9 +356,9 @@ flow_key_make(const struct flow_table *t, const uint64_t r[5],
 		reverse_tuple(r, rev);
 		w = rev;
 	}
-	/* port[0], port[1], proto, ip_version, two zero bytes. */
+	/* port[0], port[1], proto, ip_version, two zero bytes; encap. */
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	memcpy(k, w, 5 * sizeof w[0]);
+	memcpy(k, w, KEY_WORDS * sizeof w[0]);
 #else
 	memcpy(k, w, 4 * sizeof w[0]);
 	memset(&k->port[0], 0, 8);
@@ -229,6 +366,7 @@ flow_key_make(const struct flow_table *t, const uint64_t r[5],
 	k->port[1] = (uint16_t)(w[4] >> 16 & 0xffff);
 	k->proto = (uint8_t)(w[4] >> 32);
 	k->ip_version = (uint8_t)(w[4] >> 40);
+	k->encap = w[5];
 #endif
 	*hash = flow_key_hash_words(t, w);
 	return side;
@@ -261,7 +399,7 @@ flow_table_lookup(struct flow_table *t, const struct packet *pkt,
 {
 	struct flow_key k;
 	struct flow *f;
-	uint64_t h, w[5];
+	uint64_t h, w[KEY_WORDS];
 	size_t i;
 	int side;
 
@@ -270,7 +408,7 @@ flow_table_lookup(struct flow_table *t, const struct packet *pkt,
 	 * transfer 98%, mostly in the same direction): compare the tuple as
 	 * it came before building the key and its hash.
 	 */
-	raw_tuple(pkt, w);
+	raw_tuple(t, pkt, w);
 	if ((f = t->last) != NULL) {
 		if (raw_tuple_equal(w, t->last_fwd))
 			side = t->last_side;
@@ -457,13 +595,13 @@ flow_table_create(struct flow_table *t, const struct packet *pkt,
     enum flow_dir *dir)
 {
 	struct flow *f = flow_alloc();
-	uint64_t w[5];
+	uint64_t w[KEY_WORDS];
 	size_t i;
 	int side;
 
 	if (2 * (t->used + 1) > t->mask + 1)
 		flow_table_grow(t);
-	raw_tuple(pkt, w);
+	raw_tuple(t, pkt, w);
 	side = flow_key_make(t, w, &f->key, &f->hash);
 	f->id = t->next_id++;
 	f->first_ts = f->last_ts = pkt->ts_ns;

@@ -1,7 +1,9 @@
 /*
  * The flow table: one entry per bidirectional conversation, keyed by
  * (protocol, the two addresses, the two ports) in a canonical order so both
- * directions find the same entry.
+ * directions find the same entry, and by the tunnels the packets came
+ * through (their encapsulation context, packet.h): one inner conversation
+ * in two tunnels is two flows.
  *
  * Open addressing with linear probing over {hash, flow*} slots: a lookup
  * touches one cache line in the common case and compares the full key only
@@ -17,6 +19,14 @@
  * connection whose 4-tuple is reused) stays listed until removed.  Nothing is
  * allocated per packet: only a new flow allocates, and the slot array
  * doubles when half full.
+ *
+ * A packet's tunnels enter its key as one word: the stack of layers is
+ * interned in a second, small table of contexts, and the word is the
+ * context's id, 0 without a tunnel.  The key stays a few words compared and
+ * hashed in registers, a plain packet pays for one more word, and only a
+ * tunnelled one looks its context up (a hash over its layers).  Contexts
+ * are not freed before the table: there is one per distinct stack of
+ * tunnels, few next to the flows inside them.
  */
 #ifndef TRANSCOPE_FLOW_H
 #define TRANSCOPE_FLOW_H
@@ -34,6 +44,7 @@ struct flow_key {
 	uint8_t		proto;
 	uint8_t		ip_version;
 	uint8_t		pad[2];		/* zero: keys compare with memcmp */
+	uint64_t	encap;		/* tunnels, flow_table_encap(); 0: none */
 };
 
 struct flow_dir_stats {
@@ -113,5 +124,14 @@ const uint8_t	*flow_client_addr(const struct flow *f);
 const uint8_t	*flow_server_addr(const struct flow *f);
 uint16_t	 flow_client_port(const struct flow *f);
 uint16_t	 flow_server_port(const struct flow *f);
+
+/*
+ * The tunnels a key's encap names, outermost first, *depth of them; NULL
+ * for 0.  A context is kept as long as the table: one per distinct stack
+ * of tunnels (type, id and endpoints, each layer's endpoints in ascending
+ * order so both directions share it).
+ */
+const struct encap_layer *flow_table_encap(const struct flow_table *,
+		    uint64_t encap, unsigned *depth);
 
 #endif

@@ -5,11 +5,37 @@
  * Lengths come in two kinds and both are kept: what the headers say
  * (ip_len, payload_len: used for sequence tracking, so snaplen-cut captures
  * still analyse correctly) and what was captured (caplen).
+ *
+ * The view is small and fixed (160 bytes): the reader thread writes one
+ * per frame into its ring (pipeline.c) and the analyser reads it back, so
+ * each byte costs on every packet.  What only some packets have lives
+ * beside it, in a struct packet_ext that pkt->ext points to, NULL for a
+ * plain frame when no analyzer asked for payload:
+ *
+ * - The encapsulation context: when a tunnel's dissector decodes the
+ *   packet it carries (decode_inner()), the view describes the inner
+ *   packet and each tunnel it came through is a layer of ext->encap[],
+ *   outermost first, pkt->encap_depth of them: its type, the outer IP
+ *   addresses and its id (VNI, GRE key, TEID).  The flow table makes the
+ *   layers part of the flow's key, so one inner conversation in two
+ *   tunnels is two flows.
+ * - The payload: the first captured bytes of the transport payload, at
+ *   most the limit an analyzer asked for (decode_set_payload_limit(), 0 by
+ *   default).  Read them with packet_payload().
+ *
+ * Who owns ext: decode_packet() points it at storage of the calling
+ * thread, and the payload into the frame itself, both valid until that
+ * thread decodes again (in analyzer_frame(), for the call).  The reader
+ * thread decodes into its ring's slots instead (decode_packet_ext()) and
+ * copies the payload bytes there (pipeline.c), so they last until the
+ * batch is released.  A plain frame with no payload asked for has no ext
+ * and nothing is copied.
  */
 #ifndef TRANSCOPE_PACKET_H
 #define TRANSCOPE_PACKET_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* What a frame turned out to be; one counter each in the capture summary. */
@@ -49,7 +75,9 @@ enum pkt_kind {
 	X(DR_TRUNCATED_TCP,		"truncated_tcp")		\
 	X(DR_BAD_TCP_OFFSET,		"bad_tcp_data_offset")		\
 	X(DR_TRUNCATED_UDP,		"truncated_udp")		\
-	X(DR_BAD_UDP_LENGTH,		"bad_udp_length")
+	X(DR_BAD_UDP_LENGTH,		"bad_udp_length")		\
+	X(DR_TRUNCATED_TUNNEL,		"truncated_tunnel")		\
+	X(DR_TUNNEL_TOO_DEEP,		"tunnel_too_deep")
 
 #define X_ENUM(e, s) e,
 enum decode_reason { DECODE_REASONS(X_ENUM) DR_MAX };
@@ -100,6 +128,38 @@ struct tcp_options {
 	}		sack[TCP_MAX_SACK_BLOCKS];
 };
 
+/* Tunnels a packet can come through; the tunnels' dissectors set it. */
+enum encap_type {
+	ENCAP_NONE,
+	ENCAP_VXLAN,
+	ENCAP_GENEVE,
+	ENCAP_GRE,
+	ENCAP_IP_IN_IP,		/* IPv4 or IPv6 in IPv4 or IPv6 */
+	ENCAP_GTP_U,
+	ENCAP_TEREDO,
+	ENCAP_OTHER
+};
+
+#define PACKET_MAX_ENCAP	4	/* tunnels within tunnels, at most */
+
+/* One tunnel around a packet. */
+struct encap_layer {
+	uint8_t		type;		/* enum encap_type */
+	uint8_t		ip_version;	/* of src and dst: 4 or 6 */
+	uint8_t		pad[2];		/* zero */
+	uint32_t	id;		/* VNI, GRE key, TEID; 0 if none */
+	uint8_t		src[16];	/* the outer IP header's (IPv4: */
+	uint8_t		dst[16];	/* the first 4 bytes, then zeros) */
+};
+
+/* What only some views have; see above and packet_payload(). */
+struct packet_ext {
+	struct encap_layer encap[PACKET_MAX_ENCAP];	/* outermost first */
+	const uint8_t	*payload;	/* payload_caplen bytes, or NULL */
+	uint16_t	payload_off;	/* the payload's offset in the frame */
+	uint16_t	payload_caplen;	/* captured, within the limit */
+};
+
 struct packet {
 	uint64_t	ts_ns;		/* capture time, ns since the epoch */
 	uint64_t	number;		/* 1-based position in the input */
@@ -107,11 +167,16 @@ struct packet {
 	uint32_t	wirelen;	/* bytes on the wire */
 	int		dlt;		/* the frame's link type (DLT_*) */
 
-	enum pkt_kind	kind;
-	enum decode_reason reason;	/* set when kind == PK_UNDECODED */
+	uint8_t		kind;		/* enum pkt_kind */
+	uint8_t		reason;		/* enum decode_reason, if UNDECODED */
+	uint8_t		encap_depth;	/* layers in ext->encap[] */
 	uint32_t	anomalies;	/* bit (1 << enum packet_anomaly) */
 
-	/* Network layer; valid for every kind but PK_NON_IP/UNDECODED. */
+	/*
+	 * Network layer; valid for every kind but PK_NON_IP/UNDECODED.  From
+	 * here to ext the fields describe the innermost packet: a tunnel's
+	 * dissector clears them before it decodes the packet it carries.
+	 */
 	uint8_t		ip_version;	/* 4 or 6 */
 	uint8_t		ip_proto;	/* transport protocol number */
 	uint8_t		ip_ecn;		/* ECN codepoint, 0..3 */
@@ -133,12 +198,40 @@ struct packet {
 	uint32_t	tcp_seq;
 	uint32_t	tcp_ack;
 	struct tcp_options tcp_opt;
+
+	const struct packet_ext *ext;	/* NULL: no tunnel, no payload */
 };
+
+/* Two and a half cache lines, written and read once per packet. */
+_Static_assert(sizeof(struct packet) <= 160, "the packet view grew");
 
 static inline void
 packet_set_anomaly(struct packet *pkt, enum packet_anomaly a)
 {
 	pkt->anomalies |= 1u << a;
+}
+
+/*
+ * The first captured bytes of the transport payload (PK_TCP, PK_UDP), *len
+ * of them, at most the limit an analyzer asked for; NULL (and *len 0) when
+ * none was asked for or none is captured.  Valid as pkt->ext is.
+ */
+static inline const uint8_t *
+packet_payload(const struct packet *pkt, size_t *len)
+{
+	if (pkt->ext == NULL || pkt->ext->payload == NULL) {
+		*len = 0;
+		return NULL;
+	}
+	*len = pkt->ext->payload_caplen;
+	return pkt->ext->payload;
+}
+
+/* The tunnels around pkt, outermost first, pkt->encap_depth of them. */
+static inline const struct encap_layer *
+packet_encap(const struct packet *pkt)
+{
+	return pkt->encap_depth > 0 ? pkt->ext->encap : NULL;
 }
 
 const char	*decode_reason_name(enum decode_reason);

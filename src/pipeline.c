@@ -22,7 +22,9 @@
  * 16 x 512 packet views, 1.3 MB: measured, a ring this deep lets each side
  * run on for long stretches; with 8 x 256 (L2-sized) the two woke each
  * other so often that 2 M packets took 25% longer, and 32 x 512 gains
- * nothing more but memory.
+ * nothing more but memory.  The ext slots beside them (1.4 MB, and the
+ * payload storage when asked for) are touched only by views that have
+ * one: their pages are never faulted in for a plain capture.
  */
 #define PIPELINE_RING	16
 
@@ -45,16 +47,51 @@ struct pipeline {
 	struct pipeline_batch *ring[PIPELINE_RING];
 };
 
-/* Decode one frame into the next slot of the batch being filled. */
+/*
+ * decode_into() for a frame when payload bytes are asked for: the view's
+ * reference into the frame is copied to the slot's storage, since the
+ * frame is gone once the next is read.  Out of line, so that decode_into()
+ * stays a tail call.
+ */
+static __attribute__((noinline)) void
+decode_keep_payload(struct pipeline_batch *b, uint32_t i,
+    const struct raw_frame *fr)
+{
+	struct packet *pkt = &b->pkts[i];
+	struct packet_ext *x = &b->ext[i];
+	uint8_t *to = b->payload + (size_t)i * b->payload_size;
+	size_t n;
+
+	decode_packet_ext(fr->dlt, fr->data, fr->caplen, fr->len, pkt, x);
+	if (pkt->ext == NULL || x->payload == NULL)
+		return;
+	n = x->payload_caplen;
+	if (n > b->payload_size)	/* the limit grew: not here */
+		n = b->payload_size;
+	memcpy(to, x->payload, n);
+	x->payload = to;
+	x->payload_caplen = (uint16_t)n;
+}
+
+/*
+ * Decode one frame into the next slot of the batch being filled, its ext
+ * (tunnel layers, payload reference) if any into the slot's: a plain view
+ * costs nothing more.
+ */
 static void
 decode_into(void *ctx, const struct raw_frame *fr)
 {
 	struct pipeline_batch *b = ctx;
-	struct packet *pkt = &b->pkts[b->n++];
+	uint32_t i = b->n++;
+	struct packet *pkt = &b->pkts[i];
 
 	pkt->ts_ns = fr->ts_ns;
 	pkt->number = 0;
-	decode_packet(fr->dlt, fr->data, fr->caplen, fr->len, pkt);
+	if (b->payload != NULL)
+		decode_keep_payload(b, i, fr);
+	else
+		decode_packet_ext(fr->dlt, fr->data, fr->caplen, fr->len, pkt,
+		    &b->ext[i]);
 }
 
 /* Fill one batch from the source; the reader's own work, no lock held. */
@@ -130,6 +167,13 @@ reader_main(void *arg)
 	return NULL;
 }
 
+static void
+batch_free(struct pipeline_batch *b)
+{
+	free(b->payload);
+	free(b);
+}
+
 struct pipeline *
 pipeline_start(struct source *src, uint64_t max_packets, bool progress)
 {
@@ -139,8 +183,14 @@ pipeline_start(struct source *src, uint64_t max_packets, bool progress)
 	pl->src = src;
 	pl->max_packets = max_packets;
 	pl->progress = progress;
-	for (i = 0; i < PIPELINE_RING; i++)
-		pl->ring[i] = xmalloc(sizeof *pl->ring[i]);
+	for (i = 0; i < PIPELINE_RING; i++) {
+		struct pipeline_batch *b = xmalloc(sizeof *b);
+
+		b->payload_size = decode_payload_limit();
+		b->payload = b->payload_size == 0 ? NULL :
+		    xreallocarray(NULL, PIPELINE_BATCH, b->payload_size);
+		pl->ring[i] = b;
+	}
 	pthread_mutex_init(&pl->lock, NULL);
 	pthread_cond_init(&pl->filled, NULL);
 	pthread_cond_init(&pl->freed, NULL);
@@ -149,7 +199,7 @@ pipeline_start(struct source *src, uint64_t max_packets, bool progress)
 		pthread_cond_destroy(&pl->filled);
 		pthread_mutex_destroy(&pl->lock);
 		for (i = 0; i < PIPELINE_RING; i++)
-			free(pl->ring[i]);
+			batch_free(pl->ring[i]);
 		free(pl);
 		errno = rc;
 		return NULL;
@@ -200,6 +250,6 @@ pipeline_stop(struct pipeline *pl)
 	pthread_cond_destroy(&pl->filled);
 	pthread_mutex_destroy(&pl->lock);
 	for (i = 0; i < PIPELINE_RING; i++)
-		free(pl->ring[i]);
+		batch_free(pl->ring[i]);
 	free(pl);
 }

@@ -6,7 +6,13 @@
  *
  * Only the packet views cross threads, through a small ring of batches: the
  * reader owns a batch until it hands it over, the analyser until it gives it
- * back.  Nothing else is shared: the analyser never touches the source while
+ * back.  A view that has a struct packet_ext (a tunnel's layers, payload
+ * bytes: packet.h) has it in its slot too: the reader decodes into the
+ * slot's ext and copies the payload bytes (at most decode_payload_limit(),
+ * which must be set before the pipeline starts) into the slot's storage,
+ * since the frame is gone once the next is read.  Plain views, the bulk
+ * of any capture when no analyzer asked for payload, cost nothing more.
+ * Nothing else is shared: the analyser never touches the source while
  * the reader runs, and the reader never touches the analyser.  The order of
  * packets, damage reports and the end of input is exactly that of
  * source_next(), so the report is the same bytes as without the thread.
@@ -34,6 +40,10 @@ struct pipeline_batch {
 	uint64_t	bytes_done;	/* progress, when asked for, now and */
 	uint64_t	bytes_total;	/* then; 0 in other batches */
 	struct packet	pkts[PIPELINE_BATCH];
+	/* Where pkts[i].ext points, if set: ext[i] and its payload bytes. */
+	struct packet_ext ext[PIPELINE_BATCH];
+	uint8_t		*payload;	/* PIPELINE_BATCH x the limit, or NULL */
+	size_t		 payload_size;	/* the limit: bytes per slot */
 };
 
 struct pipeline;

@@ -1,18 +1,27 @@
 /*
- * The dissector chain (decode.c) on hand-built frames: every link layer,
+ * The dissector chain (decode*.c) on hand-built frames: every link layer,
  * VLAN/QinQ/MPLS/PPPoE, IPv4 options and fragments, IPv6 extension headers,
  * TCP options, UDP, and frames that are truncated by snaplen or whose header
- * fields lie.  Every frame is decoded from a malloc'd copy of exactly caplen
- * bytes, so a sanitizer build catches any read past the capture.
+ * fields lie; the dispatch tables; the packet view's tunnel layers and
+ * payload bytes, here and across the reader thread (pipeline.c); and the
+ * shortcut against the chain.  Every frame is decoded from a malloc'd copy
+ * of exactly caplen bytes, so a sanitizer build catches any read past the
+ * capture.
  */
 #include "config.h"
 
 #include <pcap/pcap.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "decode.h"
+#include "decode_int.h"
+#include "pipeline.h"
 #include "pktbuild.h"
+#include "source.h"
 #include "suites.h"
 
 #define BUFSZ	2048
@@ -367,6 +376,134 @@ START_TEST(test_unknown_link_and_non_ip)
 	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, (uint32_t)len,
 	    (uint32_t)len, &pkt), PK_UNDECODED);
 	ck_assert_int_eq(pkt.reason, DR_BAD_IP_VERSION);
+}
+END_TEST
+
+/*
+ * The dispatch tables (decode.c): rows set by decode_set_*() are used,
+ * replaced rows give back the old dissector, removed rows fall back to
+ * what no row means; every test puts the rows back.
+ */
+static size_t seen_l4len;
+static bool seen_fragmented;
+static uint8_t seen_first;
+
+/* An EtherType whose 2-byte header is followed by bare IP. */
+static enum pkt_kind
+two_bytes_then_ip(struct decoder *d)
+{
+	if (!cur_need(&d->c, 2))
+		return undecoded(d, DR_TRUNCATED_LINK);
+	cur_skip(&d->c, 2);
+	return decode_ip(d);
+}
+
+/* An IP protocol or UDP port dissector that notes what it was given. */
+static enum pkt_kind
+note_transport(struct decoder *d)
+{
+	seen_l4len = d->l4len;
+	seen_fragmented = d->fragmented;
+	seen_first = cur_need(&d->c, 1) ? d->c.p[0] : 0;
+	return kind(d, PK_OTHER_IP);
+}
+
+START_TEST(test_dispatch_tables)
+{
+	struct pb_spec s;
+	struct packet pkt;
+	struct pb_offsets off;
+	uint8_t buf[BUFSZ], frame[BUFSZ];
+	size_t len;
+	uint32_t l;
+
+	/* A link type: DLT_USER0 (147) as Ethernet. */
+	pb_spec_tcp4(&s);
+	s.proto = 17;
+	s.payload_len = 10;
+	len = pb_build(&s, buf, sizeof buf, NULL);
+	l = (uint32_t)len;
+	ck_assert(!decode_link_type_supported(147));
+	ck_assert_ptr_null(decode_set_link_type(147, decode_ethernet));
+	ck_assert(decode_link_type_supported(147));
+	ck_assert_int_eq(decode_exact(147, buf, l, l, &pkt), PK_UDP);
+	ck_assert_ptr_eq(decode_set_link_type(147, NULL), decode_ethernet);
+	ck_assert_int_eq(decode_exact(147, buf, l, l, &pkt), PK_UNDECODED);
+	ck_assert_int_eq(pkt.reason, DR_UNKNOWN_LINK_TYPE);
+
+	/* An EtherType: 0x88b5 (local experimental), 2 bytes, then IP. */
+	pb_spec_tcp4(&s);
+	s.link = PB_RAW;
+	len = pb_build(&s, buf, sizeof buf, NULL);
+	memcpy(frame, "\2\0\0\0\0\2\2\0\0\0\0\1\x88\xb5\xab\xcd", 16);
+	memcpy(frame + 16, buf, len);
+	l = (uint32_t)len + 16;
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, frame, l, l, &pkt),
+	    PK_NON_IP);
+	ck_assert_ptr_null(decode_set_ethertype(0x88b5, two_bytes_then_ip));
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, frame, l, l, &pkt), PK_TCP);
+	check_tcp4(&s, &pkt);
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, frame, 15, l, &pkt),
+	    PK_UNDECODED);
+	ck_assert_int_eq(pkt.reason, DR_TRUNCATED_LINK);
+	/* Behind a VLAN tag too: the tag's row dispatches through the table. */
+	memmove(frame + 16, frame + 12, l - 12);
+	memcpy(frame + 12, "\x81\x00\x00\x07", 4);
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, frame, l + 4, l + 4, &pkt),
+	    PK_TCP);
+	ck_assert_ptr_eq(decode_set_ethertype(0x88b5, NULL), two_bytes_then_ip);
+	ck_assert_ptr_null(decode_set_ethertype(0x88b5, NULL));
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, frame, l + 4, l + 4, &pkt),
+	    PK_NON_IP);
+
+	/* An IP protocol: 253 (experimental), with its length from IP. */
+	pb_spec_tcp4(&s);
+	s.proto = 253;
+	s.payload_len = 30;
+	s.frag = 0x2000;			/* a first fragment */
+	len = pb_build(&s, buf, sizeof buf, &off);
+	l = (uint32_t)len;
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, l, l, &pkt),
+	    PK_OTHER_IP);
+	seen_l4len = 0;
+	ck_assert_ptr_null(decode_set_ip_proto(253, note_transport));
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, l, l, &pkt),
+	    PK_OTHER_IP);
+	ck_assert_uint_eq(seen_l4len, 30);
+	ck_assert(seen_fragmented);
+	ck_assert_uint_eq(seen_first, 'a');
+	ck_assert_uint_eq(pkt.ip_proto, 253);
+	ck_assert_ptr_eq(decode_set_ip_proto(253, NULL), note_transport);
+
+	/* Removing TCP's row: the chain no longer decodes TCP. */
+	pb_spec_tcp4(&s);
+	len = pb_build(&s, buf, sizeof buf, NULL);
+	l = (uint32_t)len;
+	ck_assert_ptr_eq(decode_set_ip_proto(6, NULL), decode_tcp);
+	ck_assert_int_eq(decode_frame(DLT_EN10MB, buf, l, l, &pkt, false),
+	    PK_OTHER_IP);
+	ck_assert_ptr_null(decode_set_ip_proto(6, decode_tcp));
+	ck_assert_int_eq(decode_frame(DLT_EN10MB, buf, l, l, &pkt, false),
+	    PK_TCP);
+
+	/* A UDP port, destination or source, from the UDP payload on. */
+	pb_spec_tcp6(&s);
+	s.proto = 17;
+	s.sport = 7777;
+	s.dport = 53;
+	s.payload_len = 12;
+	len = pb_build(&s, buf, sizeof buf, NULL);
+	l = (uint32_t)len;
+	ck_assert_ptr_null(decode_set_udp_port(7777, note_transport));
+	seen_l4len = 0;
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, l, l, &pkt),
+	    PK_OTHER_IP);
+	ck_assert_uint_eq(seen_l4len, 12);
+	ck_assert_uint_eq(seen_first, 'a');
+	ck_assert_uint_eq(pkt.sport, 7777);	/* UDP was decoded first */
+	ck_assert_uint_eq(pkt.payload_len, 12);
+	ck_assert_ptr_eq(decode_set_udp_port(7777, NULL), note_transport);
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, l, l, &pkt), PK_UDP);
 }
 END_TEST
 
@@ -1107,7 +1244,9 @@ END_TEST
  * tag), and then frames mutated from those: a few header bytes replaced
  * (by values that matter to the shortcut's tests or at random), cut
  * shorter, or given another wire length.  Every copy is exactly caplen
- * bytes, so a sanitizer build sees any read past it.
+ * bytes, so a sanitizer build sees any read past it.  Half the captures
+ * are decoded with payload bytes asked for, so the payload reference is
+ * compared as well.
  */
 static const char *const shortcut_captures[] = {
 	"bulk-loss-v4", "ack-loss-v4", "heavy-loss-v4", "bulk-loss-v6",
@@ -1123,12 +1262,20 @@ xorshift(uint64_t *s)
 	return *s;
 }
 
-/* Decode both ways; returns whether the view is TCP. */
+static uint64_t same_view_payloads;	/* views with payload bytes */
+
+/*
+ * Decode both ways; returns whether the view is TCP.  Both views point to
+ * the thread's one packet_ext (an equal pointer), so the shortcut's ext is
+ * kept before the chain's overwrites it: its payload reference (into the
+ * same copy of the frame) and its tunnel layers must be equal too.
+ */
 static bool
 same_view(int dlt, const uint8_t *buf, uint32_t caplen, uint32_t wirelen)
 {
 	uint8_t *copy = malloc(caplen > 0 ? caplen : 1);
 	struct packet a, b;
+	struct packet_ext xa;
 
 	ck_assert_ptr_nonnull(copy);
 	memcpy(copy, buf, caplen);
@@ -1137,11 +1284,25 @@ same_view(int dlt, const uint8_t *buf, uint32_t caplen, uint32_t wirelen)
 	a.ts_ns = b.ts_ns = 9;
 	a.number = b.number = 3;
 	decode_frame(dlt, copy, caplen, wirelen, &a, true);
+	if (a.ext != NULL)
+		xa = *a.ext;
 	decode_frame(dlt, copy, caplen, wirelen, &b, false);
-	free(copy);
 	ck_assert_msg(memcmp(&a, &b, sizeof a) == 0,
 	    "shortcut and chain differ (dlt %d caplen %u wirelen %u kind "
 	    "%d/%d)", dlt, caplen, wirelen, a.kind, b.kind);
+	if (a.ext != NULL) {
+		ck_assert_ptr_eq(xa.payload, b.ext->payload);
+		ck_assert_uint_eq(xa.payload_off, b.ext->payload_off);
+		ck_assert_uint_eq(xa.payload_caplen, b.ext->payload_caplen);
+		ck_assert_mem_eq(xa.encap, b.ext->encap,
+		    a.encap_depth * sizeof xa.encap[0]);
+		if (xa.payload != NULL) {
+			ck_assert(xa.payload >= copy && xa.payload +
+			    xa.payload_caplen <= copy + caplen);
+			same_view_payloads++;
+		}
+	}
+	free(copy);
 	return a.kind == PK_TCP;
 }
 
@@ -1215,6 +1376,8 @@ START_TEST(test_shortcut_same_view)
 
 		snprintf(path, sizeof path, "%s/captures/%s.pcap",
 		    top != NULL ? top : ".", shortcut_captures[i]);
+		/* Every other capture with payload bytes asked for. */
+		decode_set_payload_limit(i % 2 == 1 ? 64 : 0);
 		p = pcap_open_offline(path, err);
 		ck_assert_msg(p != NULL, "%s", err);
 		ck_assert_int_eq(pcap_datalink(p), DLT_EN10MB);
@@ -1266,9 +1429,547 @@ START_TEST(test_shortcut_same_view)
 		}
 		pcap_close(p);
 	}
+	decode_set_payload_limit(0);
 	/* The captures are mostly TCP: the shortcut was really exercised. */
 	ck_assert_uint_gt(frames, 200000);
 	ck_assert_uint_gt(tcp, frames / 2);
+	ck_assert_uint_gt(same_view_payloads, frames / 10);
+}
+END_TEST
+
+/*
+ * Tunnels (decode_inner()) and payload (packet_payload()).  No tunnel is
+ * registered by default: these tests register stand-ins, VXLAN-like on a
+ * UDP port, GRE-like and IP-in-IP on IP protocols, and take them away.
+ */
+#define TEST_VXLAN_PORT	4789
+
+/* 8 bytes: flags, 3 reserved, a 24-bit id, 1 reserved; then Ethernet. */
+static enum pkt_kind
+test_vxlan(struct decoder *d)
+{
+	if (!cur_need(&d->c, 8) || d->l4len < 8)
+		return undecoded(d, DR_TRUNCATED_TUNNEL);
+	return decode_inner(d, ENCAP_VXLAN, be32(d->c.p + 4) >> 8, 8,
+	    DECODE_NEXT_LINK, DLT_EN10MB);
+}
+
+/* 4 bytes: flags and version, then the EtherType of what follows. */
+static enum pkt_kind
+test_gre(struct decoder *d)
+{
+	if (!cur_need(&d->c, 4) || d->l4len < 4)
+		return undecoded(d, DR_TRUNCATED_TUNNEL);
+	return decode_inner(d, ENCAP_GRE, 0, 4, DECODE_NEXT_ETHERTYPE,
+	    be16(d->c.p + 2));
+}
+
+static enum pkt_kind
+test_ipip(struct decoder *d)
+{
+	return decode_inner(d, ENCAP_IP_IN_IP, 0, 0, DECODE_NEXT_IP, 4);
+}
+
+/*
+ * The frame inner (len bytes, Ethernet) in levels VXLAN-like tunnels, the
+ * outermost last; tunnel k (1 = innermost) runs from 192.0.2.k to
+ * 198.51.100.k with id 100 + k.  Returns the frame's length.
+ */
+static size_t
+tunnelled(const uint8_t *inner, size_t len, int levels, uint8_t *out)
+{
+	uint8_t cur[BUFSZ], body[BUFSZ];
+	struct pb_spec s;
+	char a[32];
+	int k;
+
+	ck_assert_uint_le(len, sizeof cur);
+	memcpy(cur, inner, len);
+	for (k = 1; k <= levels; k++) {
+		memset(body, 0, 8);
+		body[0] = 0x08;
+		body[6] = (uint8_t)(100 + k);
+		memcpy(body + 8, cur, len);
+		pb_spec_tcp4(&s);
+		s.proto = 17;
+		s.sport = (uint16_t)(50000 + k);
+		s.dport = TEST_VXLAN_PORT;
+		snprintf(a, sizeof a, "192.0.2.%d", k);
+		pb_addr(a, s.src);
+		snprintf(a, sizeof a, "198.51.100.%d", k);
+		pb_addr(a, s.dst);
+		s.payload = body;
+		s.payload_len = (uint32_t)(8 + len);
+		len = pb_build(&s, cur, sizeof cur, NULL);
+	}
+	memcpy(out, cur, len);
+	return len;
+}
+
+static void
+check_layer(const struct packet *pkt, int i, enum encap_type type,
+    uint32_t id, const char *src, const char *dst)
+{
+	const struct encap_layer *l = packet_encap(pkt);
+	uint8_t a[16];
+	int v;
+
+	ck_assert_ptr_nonnull(l);
+	ck_assert_int_lt(i, pkt->encap_depth);
+	ck_assert_uint_eq(l[i].type, type);
+	ck_assert_uint_eq(l[i].id, id);
+	v = pb_addr(src, a);
+	ck_assert_uint_eq(l[i].ip_version, v);
+	ck_assert_mem_eq(l[i].src, a, 16);
+	pb_addr(dst, a);
+	ck_assert_mem_eq(l[i].dst, a, 16);
+}
+
+START_TEST(test_tunnel_reentry)
+{
+	struct pb_spec s;
+	struct packet pkt;
+	struct pb_offsets off;
+	uint8_t inner[BUFSZ], buf[BUFSZ];
+	size_t ilen, len, cut;
+	uint32_t l;
+	int levels;
+
+	pb_spec_tcp4(&s);
+	s.payload_len = 40;
+	ilen = pb_build(&s, inner, sizeof inner, &off);
+
+	/* Not registered: plain UDP, no context. */
+	len = tunnelled(inner, ilen, 1, buf);
+	l = (uint32_t)len;
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, l, l, &pkt), PK_UDP);
+	ck_assert_uint_eq(pkt.encap_depth, 0);
+	ck_assert_ptr_null(pkt.ext);
+
+	ck_assert_ptr_null(decode_set_udp_port(TEST_VXLAN_PORT, test_vxlan));
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, l, l, &pkt), PK_TCP);
+	check_tcp4(&s, &pkt);			/* the inner segment */
+	ck_assert_uint_eq(pkt.ip_len, ilen - 14);
+	ck_assert_uint_eq(pkt.caplen, len);	/* the frame's */
+	ck_assert_uint_eq(pkt.encap_depth, 1);
+	check_layer(&pkt, 0, ENCAP_VXLAN, 101, "192.0.2.1", "198.51.100.1");
+	ck_assert_uint_eq(pkt.anomalies, 0);
+
+	/* Tunnels in tunnels, outermost first, up to the limit... */
+	for (levels = 2; levels <= PACKET_MAX_ENCAP; levels++) {
+		len = tunnelled(inner, ilen, levels, buf);
+		l = (uint32_t)len;
+		ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, l, l, &pkt),
+		    PK_TCP);
+		check_tcp4(&s, &pkt);
+		ck_assert_uint_eq(pkt.encap_depth, levels);
+		check_layer(&pkt, 0, ENCAP_VXLAN, 100 + (uint32_t)levels,
+		    levels == 4 ? "192.0.2.4" : levels == 3 ? "192.0.2.3" :
+		    "192.0.2.2", levels == 4 ? "198.51.100.4" : levels == 3 ?
+		    "198.51.100.3" : "198.51.100.2");
+		check_layer(&pkt, levels - 1, ENCAP_VXLAN, 101, "192.0.2.1",
+		    "198.51.100.1");
+	}
+	/* ...and one more is too deep: the view is that last tunnel's. */
+	len = tunnelled(inner, ilen, PACKET_MAX_ENCAP + 1, buf);
+	l = (uint32_t)len;
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, l, l, &pkt),
+	    PK_UNDECODED);
+	ck_assert_int_eq(pkt.reason, DR_TUNNEL_TOO_DEEP);
+	ck_assert_uint_eq(pkt.encap_depth, PACKET_MAX_ENCAP);
+	ck_assert_uint_eq(pkt.dport, TEST_VXLAN_PORT);
+	ck_assert_uint_eq(pkt.sport, 50001);
+
+	/* Every cut of a two-tunnel frame: no read past it, sane reasons. */
+	len = tunnelled(inner, ilen, 2, buf);
+	for (cut = 0; cut <= len; cut++) {
+		enum pkt_kind k = decode_exact(DLT_EN10MB, buf, (uint32_t)cut,
+		    (uint32_t)len, &pkt);
+
+		if (cut < 42 + 8)		/* outer UDP, then the header */
+			ck_assert_uint_eq(pkt.encap_depth, 0);
+		if (cut >= 42 && cut < 50) {
+			ck_assert_int_eq(k, PK_UNDECODED);
+			ck_assert_int_eq(pkt.reason, DR_TRUNCATED_TUNNEL);
+		}
+		if (cut >= len - ilen + off.payload) {
+			/* Cut in the inner payload: its length is IP's. */
+			ck_assert_int_eq(k, PK_TCP);
+			ck_assert_uint_eq(pkt.payload_len, 40);
+			ck_assert_uint_eq(pkt.encap_depth, 2);
+		}
+	}
+
+	/* The UDP length says less than IP: IP rules, as for plain UDP. */
+	len = tunnelled(inner, ilen, 1, buf);
+	buf[14 + 20 + 4] = 0;
+	buf[14 + 20 + 5] = 20;
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, (uint32_t)len,
+	    (uint32_t)len, &pkt), PK_TCP);
+	ck_assert(has_anomaly(&pkt, PA_UDP_LENGTH_MISMATCH));
+	/* IP says less than the tunnel header: a lie, not a tunnel. */
+	buf[14 + 3] = 20 + 8 + 4;
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, (uint32_t)len,
+	    (uint32_t)len, &pkt), PK_UNDECODED);
+	ck_assert_int_eq(pkt.reason, DR_TRUNCATED_TUNNEL);
+	ck_assert_ptr_eq(decode_set_udp_port(TEST_VXLAN_PORT, NULL),
+	    test_vxlan);
+}
+END_TEST
+
+START_TEST(test_tunnel_ethertype_and_ip)
+{
+	struct pb_spec s, o;
+	struct packet pkt;
+	uint8_t inner[BUFSZ], body[BUFSZ], buf[BUFSZ];
+	size_t ilen, len;
+	uint32_t l;
+
+	ck_assert_ptr_null(decode_set_ip_proto(47, test_gre));
+	ck_assert_ptr_null(decode_set_ip_proto(4, test_ipip));
+
+	/* IPv6 TCP in GRE in IPv6. */
+	pb_spec_tcp6(&s);
+	s.link = PB_RAW;
+	s.payload_len = 7;
+	ilen = pb_build(&s, inner, sizeof inner, NULL);
+	memcpy(body, "\0\0\x86\xdd", 4);
+	memcpy(body + 4, inner, ilen);
+	pb_spec_tcp6(&o);
+	o.proto = 47;
+	pb_addr("2001:db8:1::1", o.src);
+	pb_addr("2001:db8:2::2", o.dst);
+	o.payload = body;
+	o.payload_len = (uint32_t)(4 + ilen);
+	len = pb_build(&o, buf, sizeof buf, NULL);
+	l = (uint32_t)len;
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, l, l, &pkt), PK_TCP);
+	check_tcp4(&s, &pkt);
+	ck_assert_uint_eq(pkt.encap_depth, 1);
+	check_layer(&pkt, 0, ENCAP_GRE, 0, "2001:db8:1::1", "2001:db8:2::2");
+	/* A GRE header the capture cut. */
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, 14 + 40 + 3, l, &pkt),
+	    PK_UNDECODED);
+	ck_assert_int_eq(pkt.reason, DR_TRUNCATED_TUNNEL);
+	/* What GRE carries is not IP. */
+	body[2] = 0x08, body[3] = 0x06;
+	len = pb_build(&o, buf, sizeof buf, NULL);
+	ck_assert_int_eq(decode_exact(DLT_EN10MB, buf, l, l, &pkt), PK_NON_IP);
+	ck_assert_uint_eq(pkt.encap_depth, 1);
+	ck_assert_uint_eq(pkt.ip_version, 0);	/* the outer IP is gone */
+
+	/* IPv4 TCP in IPv4 (protocol 4), on Linux cooked capture. */
+	pb_spec_tcp4(&s);
+	s.link = PB_RAW;
+	s.payload_len = 3;
+	ilen = pb_build(&s, inner, sizeof inner, NULL);
+	pb_spec_tcp4(&o);
+	o.link = PB_SLL;
+	o.proto = 4;
+	pb_addr("203.0.113.1", o.src);
+	pb_addr("203.0.113.2", o.dst);
+	o.payload = inner;
+	o.payload_len = (uint32_t)ilen;
+	len = pb_build(&o, buf, sizeof buf, NULL);
+	l = (uint32_t)len;
+	ck_assert_int_eq(decode_exact(DLT_LINUX_SLL, buf, l, l, &pkt), PK_TCP);
+	check_tcp4(&s, &pkt);
+	check_layer(&pkt, 0, ENCAP_IP_IN_IP, 0, "203.0.113.1", "203.0.113.2");
+	/* The inner header claims more than the outer carried. */
+	buf[16 + 20 + 3] += 10;
+	ck_assert_int_eq(decode_exact(DLT_LINUX_SLL, buf, l, l, &pkt), PK_TCP);
+	ck_assert(has_anomaly(&pkt, PA_IP_LENGTH_OVER_FRAME));
+
+	ck_assert_ptr_eq(decode_set_ip_proto(47, NULL), test_gre);
+	ck_assert_ptr_eq(decode_set_ip_proto(4, NULL), test_ipip);
+}
+END_TEST
+
+/*
+ * Decode from an exact-size copy, as decode_exact() does, keeping the
+ * payload bytes packet_payload() gives (up to BUFSZ) before the copy goes.
+ */
+static enum pkt_kind
+decode_payload(int dlt, const uint8_t *buf, uint32_t caplen, uint32_t wirelen,
+    bool shortcut, struct packet *pkt, uint8_t *out, size_t *outlen)
+{
+	uint8_t *copy = malloc(caplen > 0 ? caplen : 1);
+	const uint8_t *p;
+	enum pkt_kind k;
+
+	ck_assert_ptr_nonnull(copy);
+	memcpy(copy, buf, caplen);
+	pkt->ts_ns = pkt->number = 0;
+	k = decode_frame(dlt, copy, caplen, wirelen, pkt, shortcut);
+	p = packet_payload(pkt, outlen);
+	ck_assert_uint_le(*outlen, BUFSZ);
+	if (p != NULL) {
+		ck_assert(p >= copy && p + *outlen <= copy + caplen);
+		ck_assert_uint_eq(pkt->ext->payload_off, p - copy);
+		memcpy(out, p, *outlen);
+	} else
+		ck_assert_uint_eq(*outlen, 0);
+	free(copy);
+	return k;
+}
+
+START_TEST(test_payload)
+{
+	struct pb_spec s;
+	struct packet pkt;
+	struct pb_offsets off;
+	uint8_t buf[BUFSZ], got[BUFSZ], inner[BUFSZ];
+	size_t len, n, ilen;
+	uint32_t l;
+	int sc;
+
+	pb_spec_tcp4(&s);
+	s.payload_len = 100;
+	s.eth_pad = 10;
+	len = pb_build(&s, buf, sizeof buf, &off);
+	l = (uint32_t)len;
+	for (sc = 0; sc < 2; sc++) {
+		/* Not asked for: none, and no ext at all. */
+		decode_set_payload_limit(0);
+		ck_assert_int_eq(decode_payload(DLT_EN10MB, buf, l, l, sc, &pkt,
+		    got, &n), PK_TCP);
+		ck_assert_ptr_null(pkt.ext);
+		ck_assert_uint_eq(n, 0);
+		/* The first 16 bytes. */
+		decode_set_payload_limit(16);
+		ck_assert_int_eq(decode_payload(DLT_EN10MB, buf, l, l, sc, &pkt,
+		    got, &n), PK_TCP);
+		ck_assert_uint_eq(n, 16);
+		ck_assert_mem_eq(got, buf + off.payload, 16);
+		/* All 100, not the Ethernet padding after them. */
+		decode_set_payload_limit(DECODE_PAYLOAD_MAX);
+		ck_assert_int_eq(decode_payload(DLT_EN10MB, buf, l, l, sc, &pkt,
+		    got, &n), PK_TCP);
+		ck_assert_uint_eq(n, 100);
+		ck_assert_mem_eq(got, buf + off.payload, 100);
+		/* Cut by snaplen: what was captured. */
+		ck_assert_int_eq(decode_payload(DLT_EN10MB, buf,
+		    (uint32_t)off.payload + 30, l, sc, &pkt, got, &n), PK_TCP);
+		ck_assert_uint_eq(n, 30);
+		ck_assert_uint_eq(pkt.payload_len, 100);
+		/* Cut before it: none. */
+		ck_assert_int_eq(decode_payload(DLT_EN10MB, buf,
+		    (uint32_t)off.payload, l, sc, &pkt, got, &n), PK_TCP);
+		ck_assert_ptr_null(pkt.ext);
+	}
+	/* An empty segment has none, and needs no ext. */
+	s.payload_len = 0;
+	len = pb_build(&s, buf, sizeof buf, &off);
+	ck_assert_int_eq(decode_payload(DLT_EN10MB, buf, (uint32_t)len,
+	    (uint32_t)len, true, &pkt, got, &n), PK_TCP);
+	ck_assert_ptr_null(pkt.ext);
+
+	/* UDP, over IPv6 with an extension header. */
+	pb_spec_tcp6(&s);
+	s.proto = 17;
+	s.next = 1;
+	s.payload_len = 300;
+	len = pb_build(&s, buf, sizeof buf, &off);
+	ck_assert_int_eq(decode_payload(DLT_EN10MB, buf, (uint32_t)len,
+	    (uint32_t)len, true, &pkt, got, &n), PK_UDP);
+	ck_assert_uint_eq(n, 300);
+	ck_assert_mem_eq(got, buf + off.payload, 300);
+
+	/* In a tunnel: the inner segment's, at its place in the frame. */
+	ck_assert_ptr_null(decode_set_udp_port(TEST_VXLAN_PORT, test_vxlan));
+	pb_spec_tcp4(&s);
+	s.payload_len = 20;
+	ilen = pb_build(&s, inner, sizeof inner, &off);
+	len = tunnelled(inner, ilen, 2, buf);
+	ck_assert_int_eq(decode_payload(DLT_EN10MB, buf, (uint32_t)len,
+	    (uint32_t)len, true, &pkt, got, &n), PK_TCP);
+	ck_assert_uint_eq(pkt.encap_depth, 2);
+	ck_assert_uint_eq(n, 20);
+	ck_assert_mem_eq(got, inner + off.payload, 20);
+	ck_assert_uint_eq(pkt.ext->payload_off, len - ilen + off.payload);
+	/* The tunnel's UDP payload is not the inner segment's. */
+	ck_assert_int_eq(decode_payload(DLT_EN10MB, buf,
+	    (uint32_t)(len - ilen + off.payload), (uint32_t)len, true, &pkt,
+	    got, &n), PK_TCP);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_uint_eq(pkt.encap_depth, 2);
+	ck_assert_ptr_eq(decode_set_udp_port(TEST_VXLAN_PORT, NULL),
+	    test_vxlan);
+
+	decode_set_payload_limit(1u << 20);
+	ck_assert_uint_eq(decode_payload_limit(), DECODE_PAYLOAD_MAX);
+	decode_set_payload_limit(0);
+	ck_assert_uint_eq(decode_payload_limit(), 0);
+}
+END_TEST
+
+/*
+ * The reader thread (pipeline.c) hands over views whose ext lives in its
+ * ring: the tunnel layers and payload bytes must be what decoding the same
+ * frames on this thread gives.  A written capture mixes tunnelled segments
+ * with payload, plain UDP with payload and plain TCP without, over several
+ * batches; the recorded UDP and short-connection captures follow.
+ */
+#define PL_PAYLOAD	48
+
+struct view_rec {
+	uint8_t		kind;
+	uint8_t		depth;
+	struct encap_layer encap[PACKET_MAX_ENCAP];
+	size_t		n;
+	uint8_t		bytes[PL_PAYLOAD];
+};
+
+static void
+view_record(const struct packet *pkt, struct view_rec *r)
+{
+	const uint8_t *p = packet_payload(pkt, &r->n);
+
+	memset(r, 0, offsetof(struct view_rec, n));
+	r->kind = pkt->kind;
+	r->depth = pkt->encap_depth;
+	if (r->depth > 0)
+		memcpy(r->encap, packet_encap(pkt), r->depth *
+		    sizeof r->encap[0]);
+	ck_assert_uint_le(r->n, PL_PAYLOAD);
+	memcpy(r->bytes, p != NULL ? p : r->bytes, r->n);
+}
+
+/* Every frame of path, through the reader thread or not; returns how many. */
+static size_t
+views_of(const char *path, bool threaded, struct view_rec *recs, size_t max)
+{
+	char err[SOURCE_ERRBUF_SIZE], *paths[1] = { (char *)path };
+	enum source_status st;
+	struct source *src = source_open_files(paths, 1, NULL, err, &st);
+	struct raw_frame fr;
+	struct packet pkt;
+	size_t n = 0;
+
+	ck_assert_msg(src != NULL, "%s", err);
+	if (threaded) {
+		struct pipeline *pl = pipeline_start(src, 0, false);
+		bool end = false;
+
+		ck_assert_ptr_nonnull(pl);
+		while (!end) {
+			struct pipeline_batch *b = pipeline_next(pl);
+			uint32_t k;
+
+			for (k = 0; k < b->n; k++) {
+				ck_assert_uint_lt(n, max);
+				view_record(&b->pkts[k], &recs[n++]);
+			}
+			end = b->end;
+			pipeline_release(pl);
+		}
+		pipeline_stop(pl);
+	} else {
+		while (source_next(src, &fr, err) == 1) {
+			ck_assert_uint_lt(n, max);
+			pkt.ts_ns = fr.ts_ns;
+			decode_packet(fr.dlt, fr.data, fr.caplen, fr.len, &pkt);
+			view_record(&pkt, &recs[n++]);
+		}
+	}
+	source_close(src);
+	return n;
+}
+
+/*
+ * Both ways over path; returns the views that had payload bytes, and in
+ * *tunnels those that came through a tunnel.
+ */
+static size_t
+same_views_threaded(const char *path, size_t max, size_t *tunnels)
+{
+	struct view_rec *a = calloc(max, sizeof *a), *b = calloc(max, sizeof *b);
+	size_t n, i, with = 0;
+
+	*tunnels = 0;
+
+	ck_assert(a != NULL && b != NULL);
+	n = views_of(path, false, a, max);
+	ck_assert_uint_eq(views_of(path, true, b, max), n);
+	for (i = 0; i < n; i++) {
+		ck_assert_msg(memcmp(&a[i], &b[i], sizeof a[i]) == 0,
+		    "%s: frame %zu differs across the reader thread", path,
+		    i + 1);
+		with += a[i].n > 0;
+		*tunnels += a[i].depth > 0;
+	}
+	free(a);
+	free(b);
+	return with;
+}
+
+START_TEST(test_pipeline_ext)
+{
+	char path[] = "/tmp/transcope-check-view.XXXXXX", cap[4096];
+	const char *top = getenv("top_srcdir");
+	uint8_t inner[BUFSZ], buf[BUFSZ], body[256];
+	struct pcap_pkthdr h;
+	pcap_dumper_t *dump;
+	struct pb_spec s;
+	pcap_t *dead;
+	size_t len, i, tunnels;
+	int fd;
+
+	ck_assert_ptr_null(decode_set_udp_port(TEST_VXLAN_PORT, test_vxlan));
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	dead = pcap_open_dead(DLT_EN10MB, 65535);
+	dump = pcap_dump_open(dead, path);
+	ck_assert_ptr_nonnull(dump);
+	for (i = 0; i < 1500; i++) {
+		size_t j;
+
+		for (j = 0; j < sizeof body; j++)
+			body[j] = (uint8_t)(i * 7 + j);
+		pb_spec_tcp4(&s);
+		s.payload = body;
+		s.seq = (uint32_t)i;
+		switch (i % 3) {
+		case 0:			/* TCP in one or two tunnels */
+			s.payload_len = (uint32_t)(i % 100);
+			len = pb_build(&s, inner, sizeof inner, NULL);
+			len = tunnelled(inner, len, 1 + (int)(i % 2), buf);
+			break;
+		case 1:			/* UDP */
+			s.proto = 17;
+			s.payload_len = (uint32_t)(i % 200);
+			len = pb_build(&s, buf, sizeof buf, NULL);
+			break;
+		default:		/* a bare ACK */
+			len = pb_build(&s, buf, sizeof buf, NULL);
+			break;
+		}
+		memset(&h, 0, sizeof h);
+		h.ts.tv_sec = 1700000000 + (time_t)i;
+		h.caplen = h.len = (bpf_u_int32)len;
+		pcap_dump((u_char *)dump, &h, buf);
+	}
+	pcap_dump_close(dump);
+	pcap_close(dead);
+
+	/* Tunnel layers only: no payload storage in the ring. */
+	ck_assert_uint_eq(same_views_threaded(path, 1500, &tunnels), 0);
+	ck_assert_uint_eq(tunnels, 500);
+	/* And payload bytes too. */
+	decode_set_payload_limit(PL_PAYLOAD);
+	ck_assert_uint_gt(same_views_threaded(path, 1500, &tunnels), 900);
+	ck_assert_uint_eq(tunnels, 500);
+	unlink(path);
+	snprintf(cap, sizeof cap, "%s/captures/udp-v4.pcap",
+	    top != NULL ? top : ".");
+	ck_assert_uint_gt(same_views_threaded(cap, 20000, &tunnels), 500);
+	snprintf(cap, sizeof cap, "%s/captures/short-conns.pcap",
+	    top != NULL ? top : ".");
+	ck_assert_uint_gt(same_views_threaded(cap, 20000, &tunnels), 100);
+	decode_set_payload_limit(0);
+	ck_assert_ptr_eq(decode_set_udp_port(TEST_VXLAN_PORT, NULL),
+	    test_vxlan);
 }
 END_TEST
 
@@ -1298,6 +1999,7 @@ decode_suite(void)
 	tcase_add_test(tc, test_loopback);
 	tcase_add_test(tc, test_pppoe);
 	tcase_add_test(tc, test_unknown_link_and_non_ip);
+	tcase_add_test(tc, test_dispatch_tables);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("ip");
@@ -1324,6 +2026,13 @@ decode_suite(void)
 	tcase_add_test(tc, test_every_prefix_ipv6);
 	tcase_add_test(tc, test_shortcut_same_view);
 	tcase_add_test(tc, test_names);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("view");
+	tcase_add_test(tc, test_tunnel_reentry);
+	tcase_add_test(tc, test_tunnel_ethertype_and_ip);
+	tcase_add_test(tc, test_payload);
+	tcase_add_test(tc, test_pipeline_ext);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -2,7 +2,8 @@
  * The flow table (flow.c): both directions of a conversation find one flow,
  * the client is chosen by SYN, SYN-ACK, ports or first packet, keys tell
  * IPv4/IPv6, ports and protocols apart, the table grows, detaching and
- * removing keep the probe runs intact, and ids follow creation order.
+ * removing keep the probe runs intact, ids follow creation order, and the
+ * tunnels a packet came through are part of its key.
  */
 #include "config.h"
 
@@ -511,6 +512,128 @@ START_TEST(test_id_order_and_lru)
 }
 END_TEST
 
+/*
+ * Tunnels are part of the key: the same inner conversation in another
+ * tunnel (another id, other endpoints, one layer more), or outside any,
+ * is another flow; the reply through the same tunnel, its outer endpoints
+ * swapped, is the same flow; and the last-flow cache tells them apart.
+ */
+static void
+in_tunnel(struct packet *p, struct packet_ext *x, const struct packet *inner,
+    int depth, uint32_t id, const char *src, const char *dst)
+{
+	int i;
+
+	*p = *inner;
+	memset(x, 0, sizeof *x);
+	for (i = 0; i < depth; i++) {
+		x->encap[i].type = ENCAP_VXLAN;
+		x->encap[i].id = id + (uint32_t)i;
+		x->encap[i].ip_version = (uint8_t)pb_addr(src, x->encap[i].src);
+		pb_addr(dst, x->encap[i].dst);
+	}
+	p->encap_depth = (uint8_t)depth;
+	p->ext = x;
+}
+
+START_TEST(test_encap_key)
+{
+	struct flow_table *t = flow_table_new();
+	struct packet in, inr, p, pr, q, o, two, plain;
+	struct packet_ext xp, xpr, xq, xo, xtwo;
+	struct flow *fp, *fq, *fo, *ftwo, *fplain;
+	const struct encap_layer *l;
+	enum flow_dir d;
+	unsigned depth;
+	uint8_t a[16];
+	int i;
+
+	tcp_pkt(&in, "10.0.0.1", 40000, "10.0.0.2", 80, TH_SYN);
+	reverse(&in, &inr);
+	in_tunnel(&p, &xp, &in, 1, 100, "198.51.100.9", "192.0.2.1");
+	in_tunnel(&pr, &xpr, &inr, 1, 100, "192.0.2.1", "198.51.100.9");
+	in_tunnel(&q, &xq, &in, 1, 200, "198.51.100.9", "192.0.2.1");
+	in_tunnel(&o, &xo, &in, 1, 100, "198.51.100.9", "192.0.2.2");
+	in_tunnel(&two, &xtwo, &in, 2, 100, "198.51.100.9", "192.0.2.1");
+	plain = in;
+
+	fp = flow_table_create(t, &p, &d);
+	ck_assert_int_eq(d, DIR_C2S);
+	ck_assert_uint_ne(fp->key.encap, 0);
+	ck_assert_ptr_null(flow_table_lookup(t, &q, &d));
+	fq = flow_table_create(t, &q, &d);
+	ck_assert_ptr_null(flow_table_lookup(t, &o, &d));
+	fo = flow_table_create(t, &o, &d);
+	ck_assert_ptr_null(flow_table_lookup(t, &two, &d));
+	ftwo = flow_table_create(t, &two, &d);
+	ck_assert_ptr_null(flow_table_lookup(t, &plain, &d));
+	fplain = flow_table_create(t, &plain, &d);
+	ck_assert_uint_eq(fplain->key.encap, 0);
+	ck_assert_uint_eq(flow_table_count(t), 5);
+
+	/* Alternating, so the last-flow cache is hit and missed. */
+	for (i = 0; i < 3; i++) {
+		ck_assert_ptr_eq(flow_table_lookup(t, &p, &d), fp);
+		ck_assert_int_eq(d, DIR_C2S);
+		ck_assert_ptr_eq(flow_table_lookup(t, &pr, &d), fp);
+		ck_assert_int_eq(d, DIR_S2C);
+		ck_assert_ptr_eq(flow_table_lookup(t, &q, &d), fq);
+		ck_assert_ptr_eq(flow_table_lookup(t, &plain, &d), fplain);
+		ck_assert_ptr_eq(flow_table_lookup(t, &p, &d), fp);
+		ck_assert_ptr_eq(flow_table_lookup(t, &two, &d), ftwo);
+		ck_assert_ptr_eq(flow_table_lookup(t, &o, &d), fo);
+		ck_assert_ptr_eq(flow_table_lookup(t, &pr, &d), fp);
+		ck_assert_int_eq(d, DIR_S2C);
+	}
+
+	/* The context, endpoints in ascending order. */
+	l = flow_table_encap(t, fp->key.encap, &depth);
+	ck_assert_ptr_nonnull(l);
+	ck_assert_uint_eq(depth, 1);
+	ck_assert_uint_eq(l[0].type, ENCAP_VXLAN);
+	ck_assert_uint_eq(l[0].id, 100);
+	ck_assert_uint_eq(l[0].ip_version, 4);
+	pb_addr("192.0.2.1", a);
+	ck_assert_mem_eq(l[0].src, a, 16);
+	pb_addr("198.51.100.9", a);
+	ck_assert_mem_eq(l[0].dst, a, 16);
+	l = flow_table_encap(t, ftwo->key.encap, &depth);
+	ck_assert_uint_eq(depth, 2);
+	ck_assert_uint_eq(l[1].id, 101);
+	ck_assert_ptr_null(flow_table_encap(t, 0, &depth));
+	ck_assert_uint_eq(depth, 0);
+	ck_assert_ptr_null(flow_table_encap(t, 99, &depth));
+	flow_table_free(t);
+}
+END_TEST
+
+/* Many tunnels: the context table grows and every flow stays found. */
+START_TEST(test_encap_many)
+{
+	struct flow_table *t = flow_table_new();
+	struct packet in, p;
+	struct packet_ext x;
+	struct flow *f[3000];
+	enum flow_dir d;
+	uint32_t i;
+
+	tcp_pkt(&in, "10.0.0.1", 40000, "10.0.0.2", 80, TH_SYN);
+	for (i = 0; i < 3000; i++) {
+		in_tunnel(&p, &x, &in, 1 + (int)(i % 2), i / 2, "192.0.2.1",
+		    "192.0.2.2");
+		ck_assert_ptr_null(flow_table_lookup(t, &p, &d));
+		f[i] = flow_table_create(t, &p, &d);
+	}
+	for (i = 0; i < 3000; i++) {
+		in_tunnel(&p, &x, &in, 1 + (int)(i % 2), i / 2, "192.0.2.1",
+		    "192.0.2.2");
+		ck_assert_ptr_eq(flow_table_lookup(t, &p, &d), f[i]);
+		ck_assert_uint_eq(f[i]->key.encap, i + 1);
+	}
+	flow_table_free(t);
+}
+END_TEST
+
 Suite *
 flow_suite(void)
 {
@@ -529,6 +652,8 @@ flow_suite(void)
 	tcase_add_test(tc, test_detach_and_recreate);
 	tcase_add_test(tc, test_detach_keeps_probe_runs);
 	tcase_add_test(tc, test_last_flow_cache);
+	tcase_add_test(tc, test_encap_key);
+	tcase_add_test(tc, test_encap_many);
 	tcase_add_test(tc, test_id_order_and_lru);
 	suite_add_tcase(s, tc);
 	return s;

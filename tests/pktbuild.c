@@ -352,7 +352,8 @@ pb_build(const struct pb_spec *s, uint8_t *buf, size_t cap,
 	}
 	p = put(&o, s->payload_len);
 	for (i = 0; i < s->payload_len; i++)
-		p[i] = (uint8_t)('a' + i % 26);
+		p[i] = s->payload != NULL ? s->payload[i] :
+		    (uint8_t)('a' + i % 26);
 	put(&o, s->eth_pad);
 	if (off != NULL) {
 		off->l3 = l3;

@@ -66,6 +66,7 @@ struct pb_spec {
 	size_t		raw_opt_len;
 
 	uint32_t	payload_len;
+	const uint8_t	*payload;		/* its bytes; NULL: a, b, c... */
 	size_t		eth_pad;		/* trailing bytes after IP */
 };
 
