@@ -12,5 +12,6 @@ Suite	*truth_suite(void);
 Suite	*findings_suite(void);
 Suite	*metrics_suite(void);
 Suite	*xmalloc_suite(void);
+Suite	*udp_suite(void);
 
 #endif
