@@ -9,7 +9,9 @@
  * counted, not an error.
  *
  * Nothing here dispatches by itself: a link layer hands its EtherType to
- * decode_ethertype() and the tables (decode.c) pick the next dissector,
+ * decode_ethertype() and the tables (decode.c) pick the next dissector
+ * (links that name IP otherwise, PPP's protocol field, a loopback address
+ * family, an MPLS label stack's bottom, hand over IP's EtherType),
  * so the VLAN, MPLS and PPPoE dissectors are rows there like IPv4's, and a
  * frame nests them in any order.  d->tags counts the VLAN tags and SNAP
  * headers on the way, which bounds that recursion.
@@ -39,9 +41,9 @@ decode_mpls(struct decoder *d)
 				return undecoded(d, DR_TRUNCATED_LINK);
 			switch (d->c.p[0] >> 4) {
 			case 4:
-				return decode_ipv4(d);
+				return decode_ethertype(d, ETHERTYPE_IPV4);
 			case 6:
-				return decode_ipv6(d);
+				return decode_ethertype(d, ETHERTYPE_IPV6);
 			default:
 				return kind(d, PK_NON_IP);
 			}
@@ -93,9 +95,9 @@ decode_pppoe(struct decoder *d)
 	proto = be16(d->c.p + 6);
 	cur_skip(&d->c, 8);
 	if (proto == PPP_IPV4)
-		return decode_ipv4(d);
+		return decode_ethertype(d, ETHERTYPE_IPV4);
 	if (proto == PPP_IPV6)
-		return decode_ipv6(d);
+		return decode_ethertype(d, ETHERTYPE_IPV6);
 	return kind(d, PK_NON_IP);
 }
 
@@ -168,9 +170,9 @@ decode_ppp(struct decoder *d)
 		cur_skip(&d->c, 2);
 	}
 	if (proto == PPP_IPV4)
-		return decode_ipv4(d);
+		return decode_ethertype(d, ETHERTYPE_IPV4);
 	if (proto == PPP_IPV6)
-		return decode_ipv6(d);
+		return decode_ethertype(d, ETHERTYPE_IPV6);
 	return kind(d, PK_NON_IP);
 }
 
@@ -188,9 +190,9 @@ decode_loopback(struct decoder *d, bool network_order)
 	cur_skip(&d->c, 4);
 	switch (af) {
 	case 2:
-		return decode_ipv4(d);
+		return decode_ethertype(d, ETHERTYPE_IPV4);
 	case 10: case 24: case 28: case 30:	/* AF_INET6 on Linux and BSDs */
-		return decode_ipv6(d);
+		return decode_ethertype(d, ETHERTYPE_IPV6);
 	default:
 		return kind(d, PK_NON_IP);
 	}

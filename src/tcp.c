@@ -330,7 +330,7 @@ tcp_conn_timeout_class(const struct tcp_conn *c)
 bool
 tcp_conn_sack_ok(const struct tcp_conn *c)
 {
-	return c->dir[0].sack_permitted && c->dir[1].sack_permitted;
+	return tcp_sack_agreed(c);
 }
 
 bool

@@ -67,6 +67,16 @@ tcp_wscale_agreed(const struct tcp_conn *c)
 	return c->dir[0].has_wscale && c->dir[1].has_wscale;
 }
 
+/*
+ * Both SYNs carried SACK-permitted: tcp_conn_sack_ok(), here so that the
+ * retransmission rules (tcp_rtx.c) need nothing back from tcp.c.
+ */
+static inline bool
+tcp_sack_agreed(const struct tcp_conn *c)
+{
+	return c->dir[0].sack_permitted && c->dir[1].sack_permitted;
+}
+
 /* ---- tcp_history.c ---- */
 
 /* Letters added once per side: a bit each in hist_once[]. */

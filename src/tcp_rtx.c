@@ -339,7 +339,7 @@ classify_retransmission(struct tcp_conn *c, const struct tcp_config *cfg,
 	 * SACK is in use if the handshake agreed to it or, when the capture
 	 * missed the handshake, if the peer sends it.
 	 */
-	sack = tcp_conn_sack_ok(c) || D->sack_seen;
+	sack = tcp_sack_agreed(c) || D->sack_seen;
 	cause = rtx_cause(D, cfg, pkt, seq, end, v->since_original_ns, again,
 	    sack);
 	if (cause == RTX_RTO)
