@@ -267,8 +267,12 @@ ecn_update(struct tcp_dir *D, const struct packet *pkt)
 		D->c.cwr++;
 }
 
-enum flow_timeout_class
-tcp_conn_packet(struct tcp_conn *c, const struct tcp_config *cfg,
+/*
+ * One packet, in order of the steps.  Static, so that both callers below
+ * get it inlined: the flow protocol's per-packet entry is the hot one.
+ */
+static inline __attribute__((always_inline)) enum flow_timeout_class
+conn_packet(struct tcp_conn *c, const struct tcp_config *cfg,
     const struct packet *pkt, enum flow_dir d, struct tcp_verdict *v)
 {
 	struct tcp_dir *D = &c->dir[d];
@@ -298,6 +302,31 @@ tcp_conn_packet(struct tcp_conn *c, const struct tcp_config *cfg,
 	tcp_ipid_update(&c->dir[d], pkt);
 	tcp_ack_apply(c, cfg, pkt, d, v);
 	return tcp_conn_timeout_class(c);
+}
+
+enum flow_timeout_class
+tcp_conn_packet(struct tcp_conn *c, const struct tcp_config *cfg,
+    const struct packet *pkt, enum flow_dir d, struct tcp_verdict *v)
+{
+	return conn_packet(c, cfg, pkt, d, v);
+}
+
+/*
+ * The TCP protocol's packet() (tcp_proto.c): here rather than there, so the
+ * analysis is one call away from the analyzer, not two.
+ */
+enum flow_timeout_class
+tcp_flow_packet(struct flow *f, const struct packet *pkt, enum flow_dir d,
+    const struct proto_env *env)
+{
+	struct tcp_verdict v;
+	enum flow_timeout_class tc;
+
+	tc = conn_packet(f->proto_state, env->config, pkt, d, &v);
+	if (env->on_event != NULL && (v.events != 0 ||
+	    (v.seg_class != SEG_NONE && v.seg_class != SEG_NEW)))
+		env->on_event(env->event_ctx, f, d, pkt, &v);
+	return tc;
 }
 
 void

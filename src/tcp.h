@@ -290,6 +290,11 @@ enum flow_timeout_class
 		    const struct packet *, enum flow_dir,
 		    struct tcp_verdict *);
 
+/* The same as a flow protocol's packet() (proto.h), events and all. */
+enum flow_timeout_class
+		 tcp_flow_packet(struct flow *f, const struct packet *,
+		    enum flow_dir, const struct proto_env *);
+
 /* End of input (or eviction) at time ts: close open intervals. */
 void		 tcp_conn_finish(struct tcp_conn *, uint64_t ts);
 

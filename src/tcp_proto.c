@@ -41,20 +41,6 @@ tcp_is_reuse(const struct flow *f, const struct packet *pkt,
 	return tcp_conn_is_reuse(f->proto_state, pkt, dir);
 }
 
-static enum flow_timeout_class
-tcp_packet(struct flow *f, const struct packet *pkt, enum flow_dir dir,
-    const struct proto_env *env)
-{
-	struct tcp_verdict v;
-	enum flow_timeout_class tc;
-
-	tc = tcp_conn_packet(f->proto_state, env->config, pkt, dir, &v);
-	if (env->on_event != NULL && (v.events != 0 ||
-	    (v.seg_class != SEG_NONE && v.seg_class != SEG_NEW)))
-		env->on_event(env->event_ctx, f, dir, pkt, &v);
-	return tc;
-}
-
 static void
 tcp_finish(struct flow *f, uint64_t ts)
 {
@@ -90,7 +76,7 @@ const struct proto_ops tcp_proto = {
 	.choose_client = tcp_choose_client,
 	.create = tcp_create,
 	.is_reuse = tcp_is_reuse,
-	.packet = tcp_packet,
+	.packet = tcp_flow_packet,
 	.finish = tcp_finish,
 	.state = tcp_state,
 	.history = tcp_history,
