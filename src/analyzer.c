@@ -20,7 +20,18 @@ analyzer_init(struct analyzer *an, const struct tcp_config *cfg)
 		an->tcp = *cfg;
 	else
 		tcp_config_default(&an->tcp);
-	an->proto_config[PROTO_TCP] = &an->tcp;
+	an->proto_env[PROTO_TCP].config = &an->tcp;
+}
+
+void
+analyzer_set_events(struct analyzer *an, flow_event_fn fn, void *ctx)
+{
+	int id;
+
+	for (id = 0; id < PROTO_MAX; id++) {
+		an->proto_env[id].on_event = fn;
+		an->proto_env[id].event_ctx = ctx;
+	}
 }
 
 #define NS_PER_S	1000000000ULL
@@ -205,7 +216,6 @@ analyzer_packet(struct analyzer *an, struct packet *pkt)
 {
 	struct flow *f;
 	struct flow_dir_stats *ds;
-	struct proto_env env;
 	enum flow_dir dir;
 
 	count_frame(an, pkt);
@@ -233,10 +243,8 @@ analyzer_packet(struct analyzer *an, struct packet *pkt)
 	ds->last_ts = pkt->ts_ns;
 	if (pkt->ts_ns > f->last_ts)
 		f->last_ts = pkt->ts_ns;
-	env.config = an->proto_config[f->proto->id];
-	env.on_event = an->on_event;
-	env.event_ctx = an->event_ctx;
-	flow_table_touch(an->flows, f, f->proto->packet(f, pkt, dir, &env));
+	flow_table_touch(an->flows, f, f->proto->packet(f, pkt, dir,
+	    &an->proto_env[f->proto->id]));
 }
 
 void

@@ -62,7 +62,7 @@ struct analyzer {
 	struct capture_stats stats;
 	struct flow_table *flows;
 	struct tcp_config tcp;
-	const void	*proto_config[PROTO_MAX];	/* what packet() gets */
+	struct proto_env proto_env[PROTO_MAX];	/* what packet() gets */
 	struct analyzer_config cfg;
 	uint64_t	prev_ts;
 	uint64_t	next_expiry_ts;
@@ -70,13 +70,13 @@ struct analyzer {
 	uint64_t	flows_evicted;		/* displaced by max_flows */
 	flow_final_fn	on_final;
 	void		*final_ctx;
-	flow_event_fn	on_event;	/* --events; detail per protocol */
-	void		*event_ctx;
 };
 
 void	analyzer_init(struct analyzer *, const struct tcp_config *);
 void	analyzer_set_final(struct analyzer *, const struct analyzer_config *,
 	    flow_final_fn, void *ctx);
+/* --events: fn is called for each packet that raised an event. */
+void	analyzer_set_events(struct analyzer *, flow_event_fn fn, void *ctx);
 void	analyzer_frame(struct analyzer *, const struct raw_frame *);
 /*
  * The same for a frame already decoded (decode_packet(), with ts_ns set):

@@ -123,8 +123,7 @@ analysis_open(struct analysis *a, const struct options *opt)
 	analyzer_init(&a->an, &opt->tcp);
 	analyzer_set_final(&a->an, &opt->analyzer, report_sink_flow, a->sink);
 	if (a->evlog.out != NULL) {
-		a->an.on_event = event_log_packet;
-		a->an.event_ctx = &a->evlog;
+		analyzer_set_events(&a->an, event_log_packet, &a->evlog);
 	}
 	return 0;
 }

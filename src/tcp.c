@@ -216,21 +216,6 @@ lifecycle_update(struct tcp_conn *c, const struct packet *pkt, enum flow_dir d)
 		c->last_fin_dir = (int8_t)d;
 }
 
-bool
-tcp_conn_is_reuse(const struct tcp_conn *c, const struct packet *pkt,
-    enum flow_dir d)
-{
-	const struct tcp_dir *D = &c->dir[d];
-
-	if ((pkt->tcp_flags & (TH_SYN | TH_ACK | TH_RST)) != TH_SYN)
-		return false;
-	/*
-	 * A resent SYN keeps its ISN; a SYN with another one belongs to a new
-	 * connection, whether or not the capture saw the old one close.
-	 */
-	return D->isn_set && pkt->tcp_seq != D->isn;
-}
-
 static void
 options_update(struct tcp_dir *D, const struct packet *pkt)
 {

@@ -281,8 +281,19 @@ void		 tcp_conn_spares_free(void);
  * new connection on the same 4-tuple (a SYN with another ISN after the old
  * connection closed or never got past its SYNs).
  */
-bool		 tcp_conn_is_reuse(const struct tcp_conn *c,
-		    const struct packet *pkt, enum flow_dir dir);
+static inline bool
+tcp_conn_is_reuse(const struct tcp_conn *c, const struct packet *pkt,
+    enum flow_dir d)
+{
+	/*
+	 * A resent SYN keeps its ISN; a SYN with another one belongs to a new
+	 * connection, whether or not the capture saw the old one close.
+	 * Inline: asked for every packet.
+	 */
+	if ((pkt->tcp_flags & (TH_SYN | TH_ACK | TH_RST)) != TH_SYN)
+		return false;
+	return c->dir[d].isn_set && pkt->tcp_seq != c->dir[d].isn;
+}
 
 /* Analyse one packet; returns the connection's idle-timeout class now. */
 enum flow_timeout_class
