@@ -446,9 +446,13 @@ START_TEST(test_dispatch_tables)
 	ck_assert_int_eq(decode_exact(DLT_EN10MB, frame, 15, l, &pkt),
 	    PK_UNDECODED);
 	ck_assert_int_eq(pkt.reason, DR_TRUNCATED_LINK);
-	/* Behind a VLAN tag too: the tag's row dispatches through the table. */
-	memmove(frame + 16, frame + 12, l - 12);
-	memcpy(frame + 12, "\x81\x00\x00\x07", 4);
+	/*
+	 * Behind a VLAN tag too: the tag's row dispatches through the table.
+	 * (Rebuilt rather than moved in place: valgrind takes a fortified
+	 * memmove() for an overlapping memcpy().)
+	 */
+	memcpy(frame + 12, "\x81\x00\x00\x07\x88\xb5\xab\xcd", 8);
+	memcpy(frame + 20, buf, len);
 	ck_assert_int_eq(decode_exact(DLT_EN10MB, frame, l + 4, l + 4, &pkt),
 	    PK_TCP);
 	ck_assert_ptr_eq(decode_set_ethertype(0x88b5, NULL), two_bytes_then_ip);
