@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "diff.h"
+#include "jsonw.h"
 
 static const char *const kind_names[] = {
 	"metric", "state", "history", "added", "removed", "capture"
@@ -161,95 +162,129 @@ diff_print_text(FILE *out, const struct diff_report *o,
 	}
 }
 
-static json_object *
-endpoint_json(const char *ip, int64_t port)
+/* A string member, or null. */
+static void
+put_str_or_null(struct jw *w, const char *key, const char *s)
 {
-	json_object	*e = json_object_new_object();
-
-	json_object_object_add(e, "ip",
-	    ip != NULL ? json_object_new_string(ip) : NULL);
-	json_object_object_add(e, "port",
-	    port >= 0 ? json_object_new_int64(port) : NULL);
-	return e;
+	if (s != NULL)
+		jw_str(w, key, s);
+	else
+		jw_null(w, key);
 }
 
-static json_object *
-change_json(const struct diff_change *c)
+/*
+ * A value taken from one of the reports, written as that report had it
+ * (json-c reads it and gives its text back; the writing is jsonw's).
+ */
+static void
+put_value(struct jw *w, const char *key, json_object *v)
+{
+	const char *text = v != NULL ?
+	    json_object_to_json_string_ext(v, DIFF_JSON_FLAGS) : "null";
+
+	jw_key(w, key);
+	jw_raw(w, text, strlen(text));
+}
+
+static void
+endpoint_json(struct jw *w, const char *key, const char *ip, int64_t port)
+{
+	jw_obj_begin(w, key);
+	put_str_or_null(w, "ip", ip);
+	if (port >= 0)
+		jw_int(w, "port", port);
+	else
+		jw_null(w, "port");
+	jw_obj_end(w);
+}
+
+static void
+change_json(struct jw *w, const struct diff_change *c)
 {
 	const struct diff_flow	*fr = c->n != NULL ? c->n : c->o;
-	json_object		*j = json_object_new_object();
 
-	json_object_object_add(j, "kind", json_object_new_string(
-	    kind_names[c->kind]));
-	json_object_object_add(j, "counted", json_object_new_boolean(
-	    c->counted));
-	json_object_object_add(j, "flow_old",
-	    c->o != NULL ? json_object_new_int64(c->o->id) : NULL);
-	json_object_object_add(j, "flow_new",
-	    c->n != NULL ? json_object_new_int64(c->n->id) : NULL);
+	jw_obj_begin(w, NULL);
+	jw_str(w, "kind", kind_names[c->kind]);
+	jw_bool(w, "counted", c->counted);
+	if (c->o != NULL)
+		jw_int(w, "flow_old", c->o->id);
+	else
+		jw_null(w, "flow_old");
+	if (c->n != NULL)
+		jw_int(w, "flow_new", c->n->id);
+	else
+		jw_null(w, "flow_new");
 	if (fr != NULL) {
-		json_object_object_add(j, "proto", fr->proto != NULL ?
-		    json_object_new_string(fr->proto) : NULL);
-		json_object_object_add(j, "client",
-		    endpoint_json(fr->cip, fr->cport));
-		json_object_object_add(j, "server",
-		    endpoint_json(fr->sip, fr->sport));
+		put_str_or_null(w, "proto", fr->proto);
+		endpoint_json(w, "client", fr->cip, fr->cport);
+		endpoint_json(w, "server", fr->sip, fr->sport);
 	} else {
-		json_object_object_add(j, "proto", NULL);
-		json_object_object_add(j, "client", NULL);
-		json_object_object_add(j, "server", NULL);
+		jw_null(w, "proto");
+		jw_null(w, "client");
+		jw_null(w, "server");
 	}
-	json_object_object_add(j, "field", c->field[0] != '\0' ?
-	    json_object_new_string(c->field) : NULL);
-	json_object_object_add(j, "old", json_object_get(c->oldv));
-	json_object_object_add(j, "new", json_object_get(c->newv));
-	json_object_object_add(j, "delta", json_object_get(c->delta));
-	json_object_object_add(j, "tolerance", c->tol[0] != '\0' ?
-	    json_object_new_string(c->tol) : NULL);
-	return j;
+	put_str_or_null(w, "field", c->field[0] != '\0' ? c->field : NULL);
+	put_value(w, "old", c->oldv);
+	put_value(w, "new", c->newv);
+	put_value(w, "delta", c->delta);
+	put_str_or_null(w, "tolerance", c->tol[0] != '\0' ? c->tol : NULL);
+	jw_obj_end(w);
 }
 
+static void
+head_json(struct jw *w, const struct diff_report *o,
+    const struct diff_report *n, const struct diff_changes *cs,
+    const struct diff_options *opt)
+{
+	char	buf[32];
+	size_t	i;
+
+	jw_obj_begin(w, NULL);
+	jw_str(w, "old", o->path);
+	jw_str(w, "new", n->path);
+	jw_int(w, "matched", (int64_t)cs->matched);
+	jw_int(w, "added", (int64_t)cs->added);
+	jw_int(w, "removed", (int64_t)cs->removed);
+	jw_int(w, "changes", (int64_t)cs->counted);
+	jw_int(w, "uncounted", (int64_t)cs->uncounted);
+	jw_bool(w, "within_tolerance", cs->counted == 0);
+	jw_bool(w, "strict", opt->strict);
+	jw_obj_begin(w, "tolerances");
+	for (i = 0; i < DIFF_NFAMILIES; i++) {
+		diff_tolerance_format(&opt->tol[i], buf, sizeof buf);
+		jw_str(w, diff_families[i].name, buf);
+	}
+	jw_obj_end(w);
+	jw_obj_end(w);
+}
+
+/*
+ * {"diff":{...},
+ * "changes":[
+ * {...},
+ * {...}]}
+ * written through jsonw, as the reports are; one change a line.
+ */
 void
 diff_print_json(FILE *out, const struct diff_report *o,
     const struct diff_report *n, const struct diff_changes *cs,
     const struct diff_options *opt)
 {
-	json_object	*h, *t, *j;
-	char		 buf[32];
-	size_t		 i;
+	struct jw	w;
+	size_t		i;
 
-	h = json_object_new_object();
-	json_object_object_add(h, "old", json_object_new_string(o->path));
-	json_object_object_add(h, "new", json_object_new_string(n->path));
-	json_object_object_add(h, "matched", json_object_new_int64(
-	    (int64_t)cs->matched));
-	json_object_object_add(h, "added", json_object_new_int64(
-	    (int64_t)cs->added));
-	json_object_object_add(h, "removed", json_object_new_int64(
-	    (int64_t)cs->removed));
-	json_object_object_add(h, "changes", json_object_new_int64(
-	    (int64_t)cs->counted));
-	json_object_object_add(h, "uncounted", json_object_new_int64(
-	    (int64_t)cs->uncounted));
-	json_object_object_add(h, "within_tolerance", json_object_new_boolean(
-	    cs->counted == 0));
-	json_object_object_add(h, "strict", json_object_new_boolean(
-	    opt->strict));
-	t = json_object_new_object();
-	for (i = 0; i < DIFF_NFAMILIES; i++) {
-		diff_tolerance_format(&opt->tol[i], buf, sizeof buf);
-		json_object_object_add(t, diff_families[i].name,
-		    json_object_new_string(buf));
-	}
-	json_object_object_add(h, "tolerances", t);
-	fprintf(out, "{\"diff\":%s,\n\"changes\":[",
-	    json_object_to_json_string_ext(h, DIFF_JSON_FLAGS));
-	json_object_put(h);
+	memset(&w, 0, sizeof w);
+	jw_reset(&w);
+	head_json(&w, o, n, cs, opt);
+	fputs("{\"diff\":", out);
+	fwrite(w.buf, 1, w.len, out);
+	fputs(",\n\"changes\":[", out);
 	for (i = 0; i < cs->n; i++) {
-		j = change_json(&cs->v[i]);
-		fprintf(out, "%s\n%s", i == 0 ? "" : ",",
-		    json_object_to_json_string_ext(j, DIFF_JSON_FLAGS));
-		json_object_put(j);
+		jw_reset(&w);
+		change_json(&w, &cs->v[i]);
+		fputs(i == 0 ? "\n" : ",\n", out);
+		fwrite(w.buf, 1, w.len, out);
 	}
 	fputs("]}\n", out);
+	jw_free(&w);
 }
