@@ -4,7 +4,7 @@
  * one change a line (see diff.h; the fields are in transcope(1)).
  *
  * Strings come from the reports, which may hold anything: text output
- * escapes all but printable ASCII, and JSON output goes through json-c.
+ * escapes all but printable ASCII, and JSON output escapes as jsonw does.
  */
 #include "config.h"
 
