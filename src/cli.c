@@ -285,7 +285,6 @@ option_output(struct options *o, int ch)
 	switch (ch) {
 	case OPT_JSON:
 		ro->format = &format_json;
-		ro->json = true;
 		return GO_ON;
 	case OPT_FORMAT:
 		if ((ro->format = format_find(optarg)) == NULL) {
@@ -293,7 +292,6 @@ option_output(struct options *o, int ch)
 			    "'%s' (use text or json)\n", optarg);
 			return EXIT_USAGE;
 		}
-		ro->json = ro->format == &format_json;
 		return GO_ON;
 	case 'o':
 		o->outpath = optarg;

@@ -29,7 +29,7 @@ report_sink_new(const struct report_options *opt)
 	struct sink *sk;
 
 	if (fmt == NULL)
-		fmt = opt->json ? &format_json : &format_text;
+		fmt = &format_text;
 	if ((sk = sink_new(fmt, &doc, opt->sort, opt->top)) == NULL)
 		return NULL;
 	rs = xcalloc(1, sizeof *rs);
@@ -126,7 +126,10 @@ static int
 report_all(FILE *out, const struct analyzer *an, const struct report_info *ri,
     bool json)
 {
-	struct report_options opt = { .json = json, .long_view = ri->long_view };
+	struct report_options opt = {
+		.format = json ? &format_json : &format_text,
+		.long_view = ri->long_view
+	};
 	struct report_sink *rs = report_sink_new(&opt);
 	struct flow *f;
 	int rc;

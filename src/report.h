@@ -32,7 +32,7 @@
 #include "sink.h"
 
 struct report_options {
-	bool		 json;
+	const struct format *format;	/* fmt.c's list; NULL: text */
 	bool		 long_view;	/* text: tcptrace -l style per flow */
 	uint8_t		 proto;		/* 6 or 17: report only those; 0 all */
 	uint64_t	 top;		/* report only the first N; 0 all */
@@ -40,8 +40,6 @@ struct report_options {
 					   largest first, ties by id */
 	struct assertion *assertions;	/* evaluated at the end */
 	size_t		 nassertions;
-	/* The report's format; NULL: json or text, as json says. */
-	const struct format *format;
 };
 
 struct report_sink;

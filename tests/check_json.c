@@ -477,7 +477,7 @@ START_TEST(test_empty_report)
 	ck_assert_int_eq(report_json(fp, &an, &ri), 0);
 	ck_assert_int_eq(report_text(fp, &an, &ri), 0);
 	/* Sorted, as with --sort, too. */
-	opt.json = true;
+	opt.format = &format_json;
 	opt.sort = metric_find(METRIC_FLOW, "bytes", &arg);
 	opt.top = 3;
 	rs = report_sink_new(&opt);
@@ -522,7 +522,7 @@ START_TEST(test_json_streamed)
 	ri.files = files;
 	ri.nfiles = 1;
 	memset(&opt, 0, sizeof opt);
-	opt.json = true;
+	opt.format = &format_json;
 	rs = report_sink_new(&opt);
 	ck_assert_ptr_nonnull(rs);
 	fp = open_memstream(&buf, &len);
