@@ -91,8 +91,12 @@ decode_ipv6(struct decoder *d)
 		return undecoded(d, DR_TRUNCATED_IPV6);
 	plen = be16(p + 4);
 	wire = wire_left(d);
-	if (plen == 0 && wire >= 40) {
-		/* A jumbogram or a TSO segment: trust the frame. */
+	if (plen == 0 && wire > 40) {
+		/*
+		 * A jumbogram or a TSO segment: trust the frame.  Nothing
+		 * after the header is a packet with no payload (a Teredo
+		 * bubble, say), not one of those.
+		 */
 		packet_set_anomaly(pkt, PA_IP_LENGTH_ZERO);
 		plen = wire - 40;
 	}

@@ -1112,6 +1112,14 @@ START_TEST(test_icmp_and_other)
 	ck_assert_int_eq(decode_spec(&s, &pkt), PK_ICMPV6);
 	ck_assert_uint_eq(pkt.ip_proto, 58);
 
+	/* No next header, nothing after: a length of 0 is true, not TSO's. */
+	pb_spec_tcp6(&s);
+	s.link = PB_RAW;
+	s.proto = 59;
+	ck_assert_int_eq(decode_spec(&s, &pkt), PK_OTHER_IP);
+	ck_assert_uint_eq(pkt.ip_len, 40);
+	ck_assert_uint_eq(pkt.anomalies, 0);
+
 	pb_spec_tcp4(&s);
 	s.proto = 47;				/* GRE */
 	s.payload_len = 4;
