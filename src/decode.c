@@ -17,8 +17,10 @@
  * tables suit the lookups they serve: link types and IP protocols are
  * small numbers, indexed directly; EtherTypes and UDP ports are a short
  * list searched in order (the built-in EtherTypes most frequent first, so
- * IPv4 is one comparison).  The UDP list is empty unless a tunnel
- * registered a port: until then it costs a UDP datagram one test.
+ * IPv4 is one comparison).  The UDP list holds the tunnels' ports
+ * (decode_tunnel_udp.c), searched for each datagram's destination and then
+ * source port behind a one-word filter, then a probe (Teredo's) may take
+ * the datagram; with neither (--no-decap) a UDP datagram pays one test.
  *
  * The tables are process-wide and set up before decoding starts (rows are
  * changed only while no thread decodes); the built-in rows are the
@@ -36,6 +38,7 @@
 #define ETHERTYPE_MPLS		0x8847
 #define ETHERTYPE_MPLS_MC	0x8848
 #define ETHERTYPE_PPPOE_SESSION	0x8864
+#define ETHERTYPE_PBB		0x88e7
 
 static decode_fn link_types[DECODE_LINK_TYPES] = {
 	[DLT_EN10MB] = decode_ethernet,
@@ -58,10 +61,14 @@ decode_fn decode_ip_protos[256] = {
 	[6] = decode_tcp,
 	[17] = decode_udp,
 	[58] = decode_icmpv6,
+	/* Tunnels, as tunnel_rows[] below. */
+	[4] = decode_ip_in_ip,
+	[41] = decode_ip_in_ip,
+	[47] = decode_gre,
 };
 
 struct decode_list decode_ethertypes = {
-	9, {
+	10, {
 		{ ETHERTYPE_IPV4, decode_ipv4 },
 		{ ETHERTYPE_IPV6, decode_ipv6 },
 		{ ETHERTYPE_VLAN, decode_vlan },
@@ -71,20 +78,71 @@ struct decode_list decode_ethertypes = {
 		{ ETHERTYPE_QINQ_OLD1, decode_vlan },
 		{ ETHERTYPE_QINQ_OLD2, decode_vlan },
 		{ ETHERTYPE_MPLS_MC, decode_mpls },
+		{ ETHERTYPE_PBB, decode_pbb },
 	}
 };
 
-static struct decode_list udp_ports;
+/*
+ * A port's bit in udp_port_bits, which has the bit of each row's port set:
+ * a datagram whose two ports' bits are clear skips the search.  4 of the
+ * 64 bits are set by default, and the multiplier was chosen so that no
+ * common service port (DNS, DHCP, NTP, NetBIOS, SNMP, syslog, IKE, QUIC,
+ * SSDP, mDNS, SIP, RTP, WireGuard, iperf's 5001 and 5201, flow exports,
+ * ...) has one of those.
+ */
+#define UDP_PORT_BIT(port) \
+	(1ULL << (((uint32_t)(port) * 40009u >> 16) & 63))
+
+/* The tunnels' default ports, as tunnel_rows[] below. */
+static uint64_t udp_port_bits = UDP_PORT_BIT(4789) | UDP_PORT_BIT(2152) |
+    UDP_PORT_BIT(6081) | UDP_PORT_BIT(3544);
+static struct decode_list udp_ports = {
+	4, {
+		{ 4789, decode_vxlan },
+		{ 2152, decode_gtp_u },
+		{ 6081, decode_geneve },
+		{ 3544, decode_teredo },
+	}
+};
+
+/* Teredo by its content, on any other port (decode_tunnel_udp.c). */
+static decode_fn udp_probe = decode_teredo_probe;
 
 uint16_t decode_payload_want;
-bool decode_udp_more;
+bool decode_udp_more = true;		/* rows and a probe, as above */
+
+static void
+udp_more_update(void)
+{
+	decode_udp_more = decode_payload_want != 0 || udp_ports.n != 0 ||
+	    udp_probe != NULL;
+}
+
+/*
+ * The tunnels decapsulated by default: the rows the initializers above
+ * start with, which decode_set_tunnels() takes away and puts back
+ * (tests/check_tunnel.c holds the two lists equal).
+ */
+static const struct {
+	bool		 udp;		/* a UDP port, else an IP protocol */
+	uint16_t	 number;
+	decode_fn	 fn;
+} tunnel_rows[] = {
+	{ false, 4, decode_ip_in_ip },
+	{ false, 41, decode_ip_in_ip },
+	{ false, 47, decode_gre },
+	{ true, 4789, decode_vxlan },
+	{ true, 2152, decode_gtp_u },
+	{ true, 6081, decode_geneve },
+	{ true, 3544, decode_teredo },
+};
 
 void
 decode_set_payload_limit(size_t n)
 {
 	decode_payload_want = (uint16_t)(n < DECODE_PAYLOAD_MAX ? n :
 	    DECODE_PAYLOAD_MAX);
-	decode_udp_more = decode_payload_want != 0 || udp_ports.n != 0;
+	udp_more_update();
 }
 
 size_t
@@ -177,9 +235,53 @@ decode_fn
 decode_set_udp_port(uint16_t port, decode_fn fn)
 {
 	decode_fn old = list_set(&udp_ports, port, fn);
+	size_t i;
 
-	decode_udp_more = decode_payload_want != 0 || udp_ports.n != 0;
+	udp_port_bits = 0;
+	for (i = 0; i < udp_ports.n; i++)
+		udp_port_bits |= UDP_PORT_BIT(udp_ports.rows[i].number);
+	udp_more_update();
 	return old;
+}
+
+decode_fn
+decode_set_udp_probe(decode_fn fn)
+{
+	decode_fn old = udp_probe;
+
+	udp_probe = fn;
+	udp_more_update();
+	return old;
+}
+
+void
+decode_set_tunnels(bool on)
+{
+	size_t i;
+
+	if (on) {
+		for (i = 0; i < sizeof tunnel_rows / sizeof tunnel_rows[0];
+		    i++)
+			if (tunnel_rows[i].udp)
+				decode_set_udp_port(tunnel_rows[i].number,
+				    tunnel_rows[i].fn);
+			else
+				decode_set_ip_proto(
+				    (uint8_t)tunnel_rows[i].number,
+				    tunnel_rows[i].fn);
+		decode_set_udp_probe(decode_teredo_probe);
+		return;
+	}
+	decode_set_udp_probe(NULL);
+	/* Every tunnel's row: the defaults' and the ports added since. */
+	for (i = 0; i < sizeof tunnel_rows / sizeof tunnel_rows[0]; i++)
+		if (!tunnel_rows[i].udp && decode_ip_protos[
+		    tunnel_rows[i].number] == tunnel_rows[i].fn)
+			decode_set_ip_proto((uint8_t)tunnel_rows[i].number,
+			    NULL);
+	for (i = udp_ports.n; i-- > 0; )
+		if (decode_is_udp_tunnel(udp_ports.rows[i].fn))
+			decode_set_udp_port(udp_ports.rows[i].number, NULL);
 }
 
 bool
@@ -198,18 +300,28 @@ decode_link(struct decoder *d, int dlt)
 
 /*
  * The UDP datagram at the cursor is decoded (a PK_UDP view): a row for its
- * destination port, or else its source port, goes on from its payload,
- * with d->l4len the payload's length per the headers; without a row it
- * stays plain UDP.  A row's dissector checks its own header is captured.
+ * destination port, or else its source port, or else the probe, goes on
+ * from its payload, with d->l4len the payload's length per the headers;
+ * without one it stays plain UDP.  A row's dissector checks its own header
+ * is captured.
  */
+static inline decode_fn
+udp_port_find(uint16_t port)
+{
+	if (!(udp_port_bits & UDP_PORT_BIT(port)))
+		return NULL;
+	return list_find(&udp_ports, port);
+}
+
 enum pkt_kind
 decode_udp_port(struct decoder *d)
 {
 	struct packet *pkt = d->pkt;
 	decode_fn fn;
 
-	if ((fn = list_find(&udp_ports, pkt->dport)) == NULL &&
-	    (fn = list_find(&udp_ports, pkt->sport)) == NULL)
+	if ((fn = udp_port_find(pkt->dport)) == NULL &&
+	    (fn = udp_port_find(pkt->sport)) == NULL &&
+	    (fn = udp_probe) == NULL)
 		return PK_UDP;
 	cur_skip(&d->c, 8);
 	d->l4len = pkt->payload_len;

@@ -55,6 +55,26 @@ enum pkt_kind	decode_frame(int dlt, const uint8_t *data, uint32_t caplen,
 void		decode_set_payload_limit(size_t n);
 size_t		decode_payload_limit(void);
 
+/*
+ * Tunnels are decapsulated by default: IP in IP (IP protocols 4 and 41),
+ * GRE (47; with ERSPAN, transparent Ethernet bridging and PPTP's PPP),
+ * VXLAN (UDP port 4789), GTP-U (2152), Geneve (6081) and Teredo (3544).
+ * The packet a tunnel carries becomes the view and the tunnel a layer of
+ * its encapsulation context (packet.h), PACKET_MAX_ENCAP deep at most.
+ * Like the dispatch tables they are rows of, set these before any thread
+ * decodes.  decode_set_tunnels(false) takes every tunnel's row away, the
+ * ports added too (tunnels are then plain UDP datagrams and IP packets of
+ * another protocol); true puts the defaults back.
+ * decode_tunnel_port() makes a UDP port (either end) carry the tunnel
+ * named by type, "vxlan", "geneve", "gtp" or "teredo", in place of what it
+ * carried; false if no tunnel has that name.  At most
+ * DECODE_TUNNEL_PORTS_MAX ports beside the defaults.
+ */
+#define DECODE_TUNNEL_PORTS_MAX	16
+void		decode_set_tunnels(bool on);
+bool		decode_tunnel_port(const char *type, uint16_t port);
+bool		decode_tunnel_type_known(const char *type);
+
 /* Whether decode_packet() understands this DLT_ value. */
 bool		decode_link_type_supported(int dlt);
 

@@ -3,9 +3,10 @@
  * and the calls the layers make into each other.
  *
  * A frame is decoded by a chain of dissectors, each in the file of its
- * concern: decode_link.c (link layers, VLAN, MPLS, PPPoE), decode_ip.c
- * (IPv4, IPv6 and its extension headers), decode_l4.c (TCP, UDP, ICMP),
- * started by decode.c for the frames decode_fast.c's one-step shortcut
+ * concern: decode_link.c (link layers, VLAN, PBB, MPLS, PPPoE), decode_ip.c
+ * (IPv4, IPv6 and its extension headers, IP in IP), decode_l4.c (TCP, UDP,
+ * ICMP), the tunnels' decode_gre.c and decode_tunnel_udp.c, started by
+ * decode.c for the frames decode_fast.c's one-step shortcut
  * (and entry point) does not take.  Each dissector takes the decoder,
  * whose cursor is at the first byte of its header, checks the header is
  * captured before it reads a field, fills its part of the view and either
@@ -85,9 +86,15 @@ decode_fn	decode_set_udp_port(uint16_t port, decode_fn);
 
 /* Dispatch: the link layer of the frame (or inner packet) at the cursor. */
 enum pkt_kind	decode_link(struct decoder *, int dlt);
-/* A decoded UDP datagram's payload, if its port has a row. */
+/*
+ * A decoded UDP datagram's payload, if its port has a row; else, if there
+ * is one, the probe (a dissector that tells its datagrams by their bytes:
+ * Teredo's) may take it.
+ */
 enum pkt_kind	decode_udp_port(struct decoder *);
-/* A UDP port has a row or the payload limit is set: the payload matters. */
+decode_fn	decode_set_udp_probe(decode_fn);
+/* A UDP port has a row, a probe is set or the payload limit is: the */
+/* payload matters. */
 extern bool	decode_udp_more;
 
 /*
@@ -263,6 +270,26 @@ enum pkt_kind	decode_ipv4(struct decoder *);
 enum pkt_kind	decode_ipv6(struct decoder *);
 /* Either, by the version nibble, for links that carry bare IP. */
 enum pkt_kind	decode_ip(struct decoder *);
+
+/*
+ * Tunnels: rows of the IP protocol, UDP port and EtherType tables
+ * (decode.c's initializers, decode_set_tunnels()), with d->l4len set.
+ * decode_ip.c: IP-in-IP, protocols 4 and 41 (the view's ip_proto says
+ * which).  decode_gre.c: GRE with what it carries (ERSPAN, PPTP's PPP).
+ * decode_tunnel_udp.c: VXLAN, Geneve, GTP-U and Teredo; and the names of
+ * these four for decode_tunnel_port().  decode_link.c: PBB, which is a tag
+ * like VLAN's, not a tunnel layer.
+ */
+enum pkt_kind	decode_ip_in_ip(struct decoder *);
+enum pkt_kind	decode_gre(struct decoder *);
+enum pkt_kind	decode_vxlan(struct decoder *);
+enum pkt_kind	decode_geneve(struct decoder *);
+enum pkt_kind	decode_gtp_u(struct decoder *);
+enum pkt_kind	decode_teredo(struct decoder *);
+enum pkt_kind	decode_teredo_probe(struct decoder *);
+enum pkt_kind	decode_pbb(struct decoder *);
+/* Whether fn is one of the UDP tunnels' dissectors (decode_set_tunnels()). */
+bool		decode_is_udp_tunnel(decode_fn fn);
 
 /* decode_l4.c: transport dissectors, with d->l4len and d->fragmented. */
 enum pkt_kind	decode_tcp(struct decoder *);

@@ -11,6 +11,10 @@
  * the sender (PA_IP_LENGTH_ZERO) and the frame's length stands in for it.
  * A non-first fragment carries no transport header: PK_FRAGMENT.  The
  * IPv6 extension chain is walked at most DECODE_MAX_IPV6_EXT headers deep.
+ *
+ * IP in IP (protocols 4 and 41: 4in4, 6in4, 4in6, 6in6, and IPIP, sit,
+ * ip6tnl and ISATAP tunnels) is a tunnel with no header of its own: the
+ * inner IP header follows the outer one (or its extension headers).
  */
 #include "config.h"
 
@@ -181,4 +185,12 @@ decode_ip(struct decoder *d)
 	default:
 		return undecoded(d, DR_BAD_IP_VERSION);
 	}
+}
+
+/* IP protocol 4 (IPv4) or 41 (IPv6): the tunnel's id is 0. */
+enum pkt_kind
+decode_ip_in_ip(struct decoder *d)
+{
+	return decode_inner(d, ENCAP_IP_IN_IP, 0, 0, DECODE_NEXT_IP,
+	    d->pkt->ip_proto);
 }

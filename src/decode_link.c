@@ -5,8 +5,14 @@
  * bare IP, BSD loopback in either byte order, PPP (serial, HDLC-like and
  * Cisco HDLC) and FDDI; within them up to DECODE_MAX_VLAN_TAGS 802.1Q/QinQ
  * tags or LLC/SNAP headers and DECODE_MAX_MPLS_LABELS MPLS labels, and
- * PPPoE sessions.  A frame whose payload is not IP is PK_NON_IP: it is
- * counted, not an error.
+ * PPPoE sessions, and 802.1ah provider backbone bridging (PBB).  A frame
+ * whose payload is not IP is PK_NON_IP: it is counted, not an error.
+ *
+ * PBB is decoded as a tag, not a tunnel: its I-tag wraps a customer's
+ * Ethernet frame, and the backbone's MAC addresses and service id are
+ * link-layer context as a VLAN id is, not IP endpoints of a tunnel layer
+ * (struct encap_layer); Zeek treats it the same way.  So the flows inside
+ * are keyed by their own addresses alone, as VLAN-tagged flows are.
  *
  * Nothing here dispatches by itself: a link layer hands its EtherType to
  * decode_ethertype() and the tables (decode.c) pick the next dissector
@@ -64,6 +70,25 @@ decode_vlan(struct decoder *d)
 		return undecoded(d, DR_TRUNCATED_LINK);
 	type = be16(d->c.p + 2);
 	cur_skip(&d->c, 4);
+	return decode_ethertype(d, type);
+}
+
+/*
+ * 802.1ah: the I-tag (priority, flags and the 24-bit service id), then the
+ * customer's destination and source addresses and their EtherType.  Counted
+ * with the VLAN tags: each may hide another.
+ */
+enum pkt_kind
+decode_pbb(struct decoder *d)
+{
+	uint16_t type;
+
+	if (++d->tags > DECODE_MAX_VLAN_TAGS)
+		return undecoded(d, DR_VLAN_TOO_DEEP);
+	if (!cur_need(&d->c, 18))
+		return undecoded(d, DR_TRUNCATED_LINK);
+	type = be16(d->c.p + 16);
+	cur_skip(&d->c, 18);
 	return decode_ethertype(d, type);
 }
 

@@ -1450,9 +1450,10 @@ START_TEST(test_shortcut_same_view)
 END_TEST
 
 /*
- * Tunnels (decode_inner()) and payload (packet_payload()).  No tunnel is
- * registered by default: these tests register stand-ins, VXLAN-like on a
- * UDP port, GRE-like and IP-in-IP on IP protocols, and take them away.
+ * Tunnels (decode_inner()) and payload (packet_payload()).  These tests
+ * take the real tunnels away (decode_set_tunnels(false); check_tunnel.c
+ * tests those), register stand-ins, VXLAN-like on a UDP port, GRE-like and
+ * IP-in-IP on IP protocols, then take them away and put the real ones back.
  */
 #define TEST_VXLAN_PORT	4789
 
@@ -1547,6 +1548,7 @@ START_TEST(test_tunnel_reentry)
 	uint32_t l;
 	int levels;
 
+	decode_set_tunnels(false);
 	pb_spec_tcp4(&s);
 	s.payload_len = 40;
 	ilen = pb_build(&s, inner, sizeof inner, &off);
@@ -1626,6 +1628,7 @@ START_TEST(test_tunnel_reentry)
 	ck_assert_int_eq(pkt.reason, DR_TRUNCATED_TUNNEL);
 	ck_assert_ptr_eq(decode_set_udp_port(TEST_VXLAN_PORT, NULL),
 	    test_vxlan);
+	decode_set_tunnels(true);
 }
 END_TEST
 
@@ -1637,6 +1640,7 @@ START_TEST(test_tunnel_ethertype_and_ip)
 	size_t ilen, len;
 	uint32_t l;
 
+	decode_set_tunnels(false);
 	ck_assert_ptr_null(decode_set_ip_proto(47, test_gre));
 	ck_assert_ptr_null(decode_set_ip_proto(4, test_ipip));
 
@@ -1694,6 +1698,7 @@ START_TEST(test_tunnel_ethertype_and_ip)
 
 	ck_assert_ptr_eq(decode_set_ip_proto(47, NULL), test_gre);
 	ck_assert_ptr_eq(decode_set_ip_proto(4, NULL), test_ipip);
+	decode_set_tunnels(true);
 }
 END_TEST
 
@@ -1788,6 +1793,7 @@ START_TEST(test_payload)
 	ck_assert_mem_eq(got, buf + off.payload, 300);
 
 	/* In a tunnel: the inner segment's, at its place in the frame. */
+	decode_set_tunnels(false);
 	ck_assert_ptr_null(decode_set_udp_port(TEST_VXLAN_PORT, test_vxlan));
 	pb_spec_tcp4(&s);
 	s.payload_len = 20;
@@ -1807,6 +1813,7 @@ START_TEST(test_payload)
 	ck_assert_uint_eq(pkt.encap_depth, 2);
 	ck_assert_ptr_eq(decode_set_udp_port(TEST_VXLAN_PORT, NULL),
 	    test_vxlan);
+	decode_set_tunnels(true);
 
 	decode_set_payload_limit(1u << 20);
 	ck_assert_uint_eq(decode_payload_limit(), DECODE_PAYLOAD_MAX);
@@ -1927,6 +1934,7 @@ START_TEST(test_pipeline_ext)
 	size_t len, i, tunnels;
 	int fd;
 
+	decode_set_tunnels(false);
 	ck_assert_ptr_null(decode_set_udp_port(TEST_VXLAN_PORT, test_vxlan));
 	fd = mkstemp(path);
 	ck_assert_int_ge(fd, 0);
@@ -1982,6 +1990,7 @@ START_TEST(test_pipeline_ext)
 	decode_set_payload_limit(0);
 	ck_assert_ptr_eq(decode_set_udp_port(TEST_VXLAN_PORT, NULL),
 	    test_vxlan);
+	decode_set_tunnels(true);
 }
 END_TEST
 
