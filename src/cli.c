@@ -32,7 +32,7 @@ enum {
 	OPT_FINISHED_TIMEOUT,
 	OPT_DURATION, OPT_INTERVAL, OPT_PROTO, OPT_TOP, OPT_SORT, OPT_ASSERT,
 	OPT_EVENTS,
-	OPT_THREADS
+	OPT_THREADS, OPT_TUNNEL_PORT, OPT_NO_DECAP
 };
 
 /* Live capture: the default snaplen holds every header transcope reads. */
@@ -69,6 +69,8 @@ static const struct option long_options[] = {
 	{ "assert",		required_argument,	NULL, OPT_ASSERT },
 	{ "events",		required_argument,	NULL, OPT_EVENTS },
 	{ "threads",		required_argument,	NULL, OPT_THREADS },
+	{ "tunnel-port",	required_argument,	NULL, OPT_TUNNEL_PORT },
+	{ "no-decap",		no_argument,		NULL, OPT_NO_DECAP },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL,			0,			NULL, 0 }
@@ -86,6 +88,7 @@ usage(FILE *out)
 "                 [--max-flows n] [--tcp-timeout s] [--syn-timeout s]\n"
 "                 [--closed-timeout s] [--finished-timeout s]\n"
 "                 [--udp-timeout s] [--threads 1|2]\n"
+"                 [--tunnel-port type:port]... [--no-decap]\n"
 "                 [-r] file ... [expression]\n"
 "       transcope -i interface [-p] [-s snaplen] [-B KiB] [-Z user]\n"
 "                 [--duration seconds] [options] [expression]\n"
@@ -140,6 +143,11 @@ usage(FILE *out)
 "                              writes JSON flow records, in threads of\n"
 "                              their own while flows are analysed (default\n"
 "                              2 with 2 or more CPUs); same report either way\n"
+"      --tunnel-port TYPE:PORT UDP PORT carries tunnel TYPE: vxlan, geneve,\n"
+"                              gtp (GTP-U) or teredo (may be repeated)\n"
+"      --no-decap              do not decapsulate tunnels (VXLAN 4789,\n"
+"                              Geneve 6081, GTP-U 2152, Teredo, GRE, IP in\n"
+"                              IP): report their outer packets as such\n"
 "  -h, --help                  this help\n"
 "  -V, --version               print the version\n"
 "\n"
@@ -343,6 +351,46 @@ option_output(struct options *o, int ch)
 	return NOT_MINE;
 }
 
+/* --tunnel-port TYPE:PORT, at most DECODE_TUNNEL_PORTS_MAX of them. */
+static int
+tunnel_port(struct options *o, const char *arg)
+{
+	struct tunnel_port_option *t;
+	const char *colon = strrchr(arg, ':');
+	unsigned long long port;
+	size_t n;
+	char *end;
+
+	if (o->ntunnel_ports == DECODE_TUNNEL_PORTS_MAX) {
+		fprintf(stderr, "transcope: more than %d --tunnel-port\n",
+		    DECODE_TUNNEL_PORTS_MAX);
+		return EXIT_USAGE;
+	}
+	t = &o->tunnel_ports[o->ntunnel_ports];
+	n = colon != NULL ? (size_t)(colon - arg) : 0;
+	if (n > 0 && n < sizeof t->type) {
+		memcpy(t->type, arg, n);
+		t->type[n] = '\0';
+	} else
+		t->type[0] = '\0';
+	if (t->type[0] == '\0' || !decode_tunnel_type_known(t->type)) {
+		fprintf(stderr, "transcope: bad --tunnel-port '%s' (TYPE:PORT, "
+		    "TYPE vxlan, geneve, gtp or teredo)\n", arg);
+		return EXIT_USAGE;
+	}
+	errno = 0;
+	port = strtoull(colon + 1, &end, 10);
+	if (errno != 0 || end == colon + 1 || *end != '\0' ||
+	    colon[1] == '-' || port == 0 || port > 65535) {
+		fprintf(stderr, "transcope: bad --tunnel-port '%s' (the port: "
+		    "1 to 65535)\n", arg);
+		return EXIT_USAGE;
+	}
+	t->port = (uint16_t)port;
+	o->ntunnel_ports++;
+	return GO_ON;
+}
+
 /* How flows are analysed and timed out, and in how many threads. */
 static int
 option_analysis(struct options *o, int ch)
@@ -350,6 +398,11 @@ option_analysis(struct options *o, int ch)
 	unsigned long long n;
 
 	switch (ch) {
+	case OPT_TUNNEL_PORT:
+		return tunnel_port(o, optarg);
+	case OPT_NO_DECAP:
+		o->no_decap = true;
+		return GO_ON;
 	case OPT_RTO_MIN:
 		if (!parse_seconds(optarg, &o->tcp.rto.min_ns)) {
 			fprintf(stderr, "transcope: bad --rto-min "
@@ -534,6 +587,12 @@ cli_parse(struct options *o, int argc, char **argv, int *status)
 			*status = rc;
 			return false;
 		}
+	}
+	if (o->no_decap && o->ntunnel_ports > 0) {
+		fprintf(stderr, "transcope: --no-decap and --tunnel-port "
+		    "cannot be combined\n");
+		*status = EXIT_USAGE;
+		return false;
 	}
 	if (o->list)
 		return true;

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "analyzer.h"
+#include "decode.h"
 #include "report.h"
 #include "source.h"
 #include "tcp.h"
@@ -22,6 +23,12 @@
 #define EXIT_INPUT	2	/* input or output error */
 #define EXIT_ASSERT	3	/* an --assert failed */
 /* 4, EXIT_NOMEM: out of memory (xmalloc.h) */
+
+/* --tunnel-port TYPE:PORT */
+struct tunnel_port_option {
+	char			 type[16];	/* "vxlan", "geneve", ... */
+	uint16_t		 port;
+};
 
 struct options {
 	struct tcp_config	 tcp;		/* --rto-min, --clock-... */
@@ -42,6 +49,9 @@ struct options {
 	uint64_t		 duration_ns;	/* --duration; 0: none */
 	uint64_t		 interval_ns;	/* --interval; 0: none */
 	int			 threads;	/* --threads; 0: by CPUs */
+	bool			 no_decap;	/* --no-decap */
+	struct tunnel_port_option tunnel_ports[DECODE_TUNNEL_PORTS_MAX];
+	int			 ntunnel_ports;	/* --tunnel-port */
 };
 
 /* The defaults, with room for argc capture files. */

@@ -26,6 +26,7 @@
 #include "analyzer.h"
 #include "cli.h"
 #include "cmd.h"
+#include "decode.h"
 #include "events.h"
 #include "outfile.h"
 #include "report.h"
@@ -183,6 +184,19 @@ analysis_close(struct analysis *a)
 	source_close(a->src);
 }
 
+/* --no-decap, --tunnel-port: decode's tables, before anything decodes. */
+static void
+tunnels_configure(const struct options *opt)
+{
+	int i;
+
+	if (opt->no_decap)
+		decode_set_tunnels(false);
+	for (i = 0; i < opt->ntunnel_ports; i++)
+		decode_tunnel_port(opt->tunnel_ports[i].type,
+		    opt->tunnel_ports[i].port);
+}
+
 static int
 analyse(const struct options *opt)
 {
@@ -190,6 +204,7 @@ analyse(const struct options *opt)
 	struct report_info ri;
 	int status;
 
+	tunnels_configure(opt);
 	memset(&a, 0, sizeof a);
 	if ((status = analysis_open(&a, opt)) == 0) {
 		status = run_capture(opt, a.src, &a.an, a.sink, &ri) != 0 ?
