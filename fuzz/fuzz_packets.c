@@ -6,10 +6,12 @@
  * 2-byte big-endian length, a 1-byte time step (ms) and the bytes.  Many
  * frames per input let the fuzzer build connections, not only headers.
  *
- * Bit 0x20 of byte 0 also asks for payload bytes (every frame is decoded
- * once more and its payload read) and registers stand-in tunnels: no
- * tunnel is registered by default, and decode_inner() must hold against
- * any bytes too.
+ * The tunnels are decapsulated, as by default (decode_tunnel_udp.c,
+ * decode_gre.c, IP in IP): their dissectors and decode_inner() must hold
+ * against any bytes.  Bit 0x20 of byte 0 also asks for payload bytes
+ * (every frame is decoded once more and its payload read) and makes UDP
+ * ports 53 and 443 Geneve and GTP-U tunnels too, as --tunnel-port does.
+ * fuzz/make-seeds.sh writes a seed of tunnelled frames.
  */
 #include "config.h"
 
@@ -27,32 +29,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static const int dlts[] = { 1, 113, 276, 12, 228, 229, 0, 108, 9, 50, 104,
     10, 101, 147 };
 
-/* VXLAN-like: 8 bytes, a 24-bit id, then Ethernet. */
-static enum pkt_kind
-fuzz_vxlan(struct decoder *d)
-{
-	if (!cur_need(&d->c, 8) || d->l4len < 8)
-		return undecoded(d, DR_TRUNCATED_TUNNEL);
-	return decode_inner(d, ENCAP_VXLAN, be32(d->c.p + 4) >> 8, 8,
-	    DECODE_NEXT_LINK, DLT_EN10MB);
-}
-
-/* GRE-like: 4 bytes, the second half an EtherType. */
-static enum pkt_kind
-fuzz_gre(struct decoder *d)
-{
-	if (!cur_need(&d->c, 4) || d->l4len < 4)
-		return undecoded(d, DR_TRUNCATED_TUNNEL);
-	return decode_inner(d, ENCAP_GRE, 0, 4, DECODE_NEXT_ETHERTYPE,
-	    be16(d->c.p + 2));
-}
-
 static void
-fuzz_tunnels(bool on)
+fuzz_tunnels(bool more)
 {
-	decode_set_udp_port(4789, on ? fuzz_vxlan : NULL);
-	decode_set_ip_proto(47, on ? fuzz_gre : NULL);
-	decode_set_payload_limit(on ? 64 : 0);
+	if (more) {
+		decode_tunnel_port("geneve", 53);
+		decode_tunnel_port("gtp", 443);
+	} else {
+		decode_set_udp_port(53, NULL);
+		decode_set_udp_port(443, NULL);
+	}
+	decode_set_payload_limit(more ? 64 : 0);
 }
 
 /* Every payload byte the view references, read. */

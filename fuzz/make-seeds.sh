@@ -26,3 +26,59 @@ for path in glob.glob("captures/*.pcap"):
     name = os.path.basename(path)[:-5]
     open("fuzz/seeds-packets/" + name, "wb").write(out)
 PY
+# A seed of tunnelled frames for fuzz_packets (decode_tunnel_udp.c,
+# decode_gre.c, IP in IP, PBB), each around one TCP segment, and the same
+# frames as a capture for fuzz_file.
+python3 - <<'PY' 2>/dev/null || echo "fuzz: no python3, tunnel seeds skipped"
+import struct
+def csum0(b): return b
+def tcp4(payload=b"hello"):
+    tcp = struct.pack(">HHIIBBHHH", 40000, 80, 1000, 2000, 0x50, 0x18, 65535, 0, 0) + payload
+    return struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 1, 0, 64, 6, 0,
+                       bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2])) + tcp
+def tcp6(src=bytes(16), payload=b"hello"):
+    tcp = struct.pack(">HHIIBBHHH", 40000, 80, 1000, 2000, 0x50, 0x18, 65535, 0, 0) + payload
+    return struct.pack(">IHBB16s16s", 0x60000000, len(tcp), 6, 64, src,
+                       bytes([0x20, 1, 0xd, 0xb8] + [0] * 11 + [2])) + tcp
+def eth(t, body): return b"\x02" * 6 + b"\x04" * 6 + struct.pack(">H", t) + body
+def ip4(proto, body):
+    return struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(body), 1, 0, 64, proto, 0,
+                       bytes([192, 0, 2, 1]), bytes([198, 51, 100, 1])) + body
+def ip6(proto, body):
+    return struct.pack(">IHBB16s16s", 0x60000000, len(body), proto, 64,
+                       bytes([0x20, 1, 0xd, 0xb8, 0, 1] + [0] * 9 + [1]),
+                       bytes([0x20, 1, 0xd, 0xb8, 0, 2] + [0] * 9 + [2])) + body
+def udp(sport, dport, body): return struct.pack(">HHHH", sport, dport, 8 + len(body), 0) + body
+inner_eth = eth(0x0800, tcp4())
+teredo_src = bytes([0x20, 1, 0, 0, 0x41, 0x37, 0x9e, 0x50] + [0] * 8)
+gtp_body = tcp4()
+frames = [
+    eth(0x0800, ip4(17, udp(50000, 4789, b"\x08\0\0\0\0\0\x2a\0" + inner_eth))),
+    eth(0x0800, ip4(17, udp(43443, 6081, b"\x02\0\x65\x58\0\0\x0b\0" + b"\x01\x02\x80\x01\0\0\0\0" + inner_eth))),
+    eth(0x86dd, ip6(17, udp(43443, 6081, b"\0\0\x08\x00\0\0\x0b\0" + tcp4()))),
+    eth(0x0800, ip4(17, udp(2152, 2152, struct.pack(">BBHI", 0x36, 255, 4 + 4 + 8 + len(gtp_body), 7)
+        + b"\0\x01\0\x85" + b"\x01\x10\x09\x40" + b"\x02\0\0\0\0\0\0\0" + gtp_body))),
+    eth(0x0800, ip4(17, udp(3797, 3544, tcp6()))),
+    eth(0x0800, ip4(17, udp(32900, 3797, b"\0\0\xf3\x2b\0\0\0\0" + tcp6(teredo_src)))),
+    eth(0x0800, ip4(47, b"\xb0\0\x08\x00" + b"\0\0\0\0" + b"\xde\xad\xbe\xef" + b"\0\0\0\x07" + tcp4())),
+    eth(0x0800, ip4(47, b"\x20\0\x65\x58\0\0\0\x2a" + inner_eth)),
+    eth(0x0800, ip4(47, b"\x10\0\x88\xbe\0\0\0\x01" + b"\x10\x64\x01\x23\0\0\0\x05" + inner_eth)),
+    eth(0x0800, ip4(47, b"\x10\0\x22\xeb\0\0\0\x01" + b"\x20\0\x03\xff" + b"\0" * 7 + b"\x01" + b"\0" * 8 + inner_eth)),
+    eth(0x0800, ip4(47, struct.pack(">HHHHII", 0x3081, 0x880b, len(tcp4()) + 4, 0x4001, 5, 4) + b"\xff\x03\x00\x21" + tcp4())),
+    eth(0x0800, ip4(4, tcp4())),
+    eth(0x0800, ip4(41, tcp6())),
+    eth(0x86dd, ip6(4, tcp4())),
+    eth(0x86dd, ip6(41, tcp6())),
+    eth(0x88e7, b"\0\x01\x02\x03" + inner_eth),
+    eth(0x0800, ip4(47, b"\0\0\x65\x58" + eth(0x0800, ip4(17, udp(1, 4789, b"\x08\0\0\0\0\0\x07\0"
+        + eth(0x0800, ip4(41, ip6(17, udp(2152, 2152, struct.pack(">BBHI", 0x30, 255, len(gtp_body), 9) + gtp_body))))))))),
+]
+out = bytearray([0])
+for f in frames:
+    out += struct.pack(">HB", len(f), 1) + f
+open("fuzz/seeds-packets/tunnels", "wb").write(out)
+cap = bytearray(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+for i, f in enumerate(frames):
+    cap += struct.pack("<IIII", 1000 + i, 0, len(f), len(f)) + f
+open("fuzz/seeds-file/tunnels", "wb").write(cap)
+PY
