@@ -26,8 +26,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* fuzz/make-seeds.sh picks byte 0 from this order: keep them in step. */
 static const int dlts[] = { 1, 113, 276, 12, 228, 229, 0, 108, 9, 50, 104,
-    10, 101, 147 };
+    10, 101, 147, 105, 127, 192, 163, 119, 239, 258, 149 };
 
 static void
 fuzz_tunnels(bool more)

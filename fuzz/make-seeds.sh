@@ -12,11 +12,16 @@ for f in captures/*.pcap; do
 done
 python3 - <<'PY' 2>/dev/null || echo "fuzz: no python3, packet seeds skipped"
 import glob, os, struct
+# fuzz_packets.c's dlts[], in its order: byte 0 is the capture's link type.
+DLTS = [1, 113, 276, 12, 228, 229, 0, 108, 9, 50, 104, 10, 101, 147, 105,
+        127, 192, 163, 119, 239, 258, 149]
 for path in glob.glob("captures/*.pcap"):
     data = open(path, "rb").read()
     magic = data[:4]
     endian = "<" if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
-    off, out, count = 24, bytearray([0]), 0
+    dlt = struct.unpack(endian + "I", data[20:24])[0] & 0xffff
+    link = DLTS.index(dlt) if dlt in DLTS else 0
+    off, out, count = 24, bytearray([link]), 0
     while off + 16 <= len(data) and count < 40:
         ts, us, caplen, wire = struct.unpack(endian + "IIII", data[off:off+16])
         frame = data[off+16:off+16+caplen]

@@ -72,6 +72,13 @@ be32(const uint8_t *p)
 	    ((uint32_t)p[2] << 8) | (uint32_t)p[3];
 }
 
+/* Little-endian: radio headers (radiotap, PPI) and Apple's PKTAP. */
+static inline uint16_t
+le16(const uint8_t *p)
+{
+	return (uint16_t)(((unsigned)p[1] << 8) | p[0]);
+}
+
 static inline uint32_t
 le32(const uint8_t *p)
 {

@@ -54,6 +54,14 @@ static decode_fn link_types[DECODE_LINK_TYPES] = {
 	[DLT_PPP_SERIAL] = decode_ppp,
 	[DLT_C_HDLC] = decode_chdlc,
 	[DLT_FDDI] = decode_fddi,
+	[DLT_IEEE802_11] = decode_wifi,
+	[DLT_IEEE802_11_RADIO] = decode_radiotap,
+	[DLT_PPI] = decode_ppi,
+	[DLT_IEEE802_11_RADIO_AVS] = decode_avs,
+	[DLT_PRISM_HEADER] = decode_prism,
+	[DLT_NFLOG] = decode_nflog,
+	[LINKTYPE_PKTAP] = decode_pktap,
+	[DLT_USER2] = decode_pktap,		/* Apple's PKTAP, OS X 10.9 */
 };
 
 decode_fn decode_ip_protos[256] = {

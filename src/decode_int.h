@@ -38,6 +38,7 @@
 #define DLT_IPV6	229
 #endif
 #define LINKTYPE_RAW	101	/* what some libpcaps hand back for DLT_RAW */
+#define LINKTYPE_PKTAP	258	/* DLT_PKTAP, but DLT_USER2 on macOS */
 
 #define ETHERTYPE_IPV4		0x0800
 #define ETHERTYPE_IPV6		0x86dd
@@ -264,6 +265,17 @@ enum pkt_kind	decode_fddi(struct decoder *);
 enum pkt_kind	decode_vlan(struct decoder *);
 enum pkt_kind	decode_mpls(struct decoder *);
 enum pkt_kind	decode_pppoe(struct decoder *);
+
+/* decode_wifi.c: 802.11 data frames, bare or behind a radio header. */
+enum pkt_kind	decode_wifi(struct decoder *);
+enum pkt_kind	decode_radiotap(struct decoder *);
+enum pkt_kind	decode_ppi(struct decoder *);
+enum pkt_kind	decode_avs(struct decoder *);
+enum pkt_kind	decode_prism(struct decoder *);
+
+/* decode_nflog.c and decode_pktap.c: capture pseudo-headers. */
+enum pkt_kind	decode_nflog(struct decoder *);
+enum pkt_kind	decode_pktap(struct decoder *);
 
 /* decode_ip.c: the IP header at the cursor. */
 enum pkt_kind	decode_ipv4(struct decoder *);

@@ -92,22 +92,27 @@ decode_pbb(struct decoder *d)
 	return decode_ethertype(d, type);
 }
 
-/* An 802.3 length field where an EtherType goes: only LLC/SNAP carries IP. */
+/*
+ * 802.2 LLC, after an 802.3 length field where an EtherType goes, after
+ * FDDI's and 802.11's headers: only SNAP (OUI then EtherType) carries IP.
+ */
 enum pkt_kind
 decode_llc(struct decoder *d)
 {
 	uint16_t type;
 
-	if (cur_need(&d->c, 8) && d->c.p[0] == 0xaa && d->c.p[1] == 0xaa &&
-	    d->c.p[2] == 0x03) {
-		type = be16(d->c.p + 6);
-		cur_skip(&d->c, 8);
-		/* SNAP headers count as tags: each may hide another. */
-		if (++d->tags > DECODE_MAX_VLAN_TAGS)
-			return undecoded(d, DR_VLAN_TOO_DEEP);
-		return decode_ethertype(d, type);
-	}
-	return kind(d, PK_NON_IP);
+	if (!cur_need(&d->c, 3))
+		return undecoded(d, DR_TRUNCATED_LINK);
+	if (d->c.p[0] != 0xaa || d->c.p[1] != 0xaa || d->c.p[2] != 0x03)
+		return kind(d, PK_NON_IP);	/* STP, NetBIOS, ... */
+	if (!cur_need(&d->c, 8))
+		return undecoded(d, DR_TRUNCATED_LINK);
+	type = be16(d->c.p + 6);
+	cur_skip(&d->c, 8);
+	/* SNAP headers count as tags: each may hide another. */
+	if (++d->tags > DECODE_MAX_VLAN_TAGS)
+		return undecoded(d, DR_VLAN_TOO_DEEP);
+	return decode_ethertype(d, type);
 }
 
 enum pkt_kind

@@ -54,7 +54,9 @@ enum pkt_kind {
 /*
  * Why a frame could not be decoded as far as its headers claim.  "truncated"
  * means the capture cut the header short (snaplen); "bad" means a header
- * field lies (a length that cannot be right).
+ * field lies (a length that cannot be right).  The 802.11 ones are frames
+ * whose bytes hold no packet the view can take: encrypted, an aggregate or
+ * a later fragment, or corrupted on the air (bad_fcs).
  */
 #define DECODE_REASONS(X)						\
 	X(DR_NONE,			"none")				\
@@ -62,6 +64,10 @@ enum pkt_kind {
 	X(DR_TRUNCATED_LINK,		"truncated_link")		\
 	X(DR_VLAN_TOO_DEEP,		"vlan_too_deep")		\
 	X(DR_MPLS_TOO_DEEP,		"mpls_too_deep")		\
+	X(DR_BAD_LINK_HEADER,		"bad_link_header")		\
+	X(DR_ENCRYPTED_80211,		"encrypted_802_11")		\
+	X(DR_UNSUPPORTED_80211,		"unsupported_802_11")		\
+	X(DR_BAD_FCS,			"bad_fcs")			\
 	X(DR_BAD_IP_VERSION,		"bad_ip_version")		\
 	X(DR_TRUNCATED_IPV4,		"truncated_ipv4")		\
 	X(DR_BAD_IPV4_IHL,		"bad_ipv4_ihl")			\

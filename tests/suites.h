@@ -14,5 +14,6 @@ Suite	*metrics_suite(void);
 Suite	*xmalloc_suite(void);
 Suite	*udp_suite(void);
 Suite	*tunnel_suite(void);
+Suite	*linktypes_suite(void);
 
 #endif
