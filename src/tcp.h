@@ -171,6 +171,7 @@ struct tcp_dir {
 	uint32_t	fin_seq;
 	uint32_t	probe_end;	/* end of the last zero-window probe */
 	uint64_t	last_send_ts;
+	uint8_t		ep_prev;	/* its state before ep_state */
 	uint32_t	hist_last_syn, hist_last_fin, hist_last_rst;
 	uint8_t		hist_seen_syn, hist_seen_fin, hist_seen_rst;
 

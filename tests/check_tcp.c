@@ -1295,6 +1295,49 @@ START_TEST(test_state_s1_sh_oth)
 }
 END_TEST
 
+/* Zeek's endpoint states where they differ from the packets' plain reading. */
+START_TEST(test_state_zeek_endpoints)
+{
+	struct conn k;
+
+	/* The client's ACK and data change nothing while no answer comes. */
+	conn_init(&k);
+	cli(&k, 0, TH_SYN, CISN, 0, 0);
+	cli(&k, MS(100), TH_ACK, CISN + 1, SISN + 1, 0);
+	cli(&k, MS(101), TH_ACK, CISN + 1, SISN + 1, 100);
+	ck_assert_str_eq(tcp_conn_state(k.c), "S0");
+	ck_assert_str_eq(k.c->history, "SAD");
+	conn_free(&k);
+
+	/* A SYN-ACK establishes both sides. */
+	conn_init(&k);
+	cli(&k, 0, TH_SYN, CISN, 0, 0);
+	srv(&k, MS(30), TH_SYN | TH_ACK, SISN, CISN + 1, 0);
+	ck_assert_str_eq(tcp_conn_state(k.c), "S1");
+	ck_assert_str_eq(k.c->history, "Sh");
+	conn_free(&k);
+
+	/* A RST after the side's own FIN, the peer still open: reset ... */
+	conn_init(&k);
+	handshake(&k);
+	cli(&k, MS(200), TH_FIN | TH_ACK, CISN + 1, SISN + 1, 0);
+	cli(&k, MS(300), TH_RST, CISN + 2, 0, 0);
+	ck_assert_str_eq(tcp_conn_state(k.c), "RSTO");
+	/* ... until the peer's FIN: a normal close after all. */
+	srv(&k, MS(310), TH_FIN | TH_ACK, SISN + 1, CISN + 2, 0);
+	ck_assert_str_eq(tcp_conn_state(k.c), "SF");
+	ck_assert_str_eq(k.c->history, "ShAFRf");
+	conn_free(&k);
+
+	/* Both sides closed: a RST changes nothing. */
+	conn_init(&k);
+	normal_conn(&k);
+	srv(&k, MS(400), TH_RST, SISN + 202, 0, 0);
+	ck_assert_str_eq(tcp_conn_state(k.c), "SF");
+	conn_free(&k);
+}
+END_TEST
+
 static struct packet *
 syn_pkt(struct packet *p, uint32_t seq, uint8_t flags)
 {
@@ -1490,6 +1533,7 @@ tcp_suite(void)
 	tcase_add_test(tc, test_state_sf);
 	tcase_add_test(tc, test_state_rsto_rstr);
 	tcase_add_test(tc, test_state_s1_sh_oth);
+	tcase_add_test(tc, test_state_zeek_endpoints);
 	tcase_add_test(tc, test_reuse);
 	tcase_add_test(tc, test_names);
 	suite_add_tcase(s, tc);
