@@ -120,46 +120,80 @@ tcp_conn_spares_free(void)
 
 /* ---- connection life ---- */
 
+static inline void
+ep_set(struct tcp_dir *D, uint8_t state)
+{
+	if (D->ep_state != state) {
+		D->ep_prev = D->ep_state;
+		D->ep_state = state;
+	}
+}
+
+/*
+ * Zeek's endpoint state machine (its TCP analyzer's transitions, so that
+ * conn_state reads the same): the client is Zeek's originator.  A side's
+ * SYN-ACK or answering SYN establishes both it and a client waiting in
+ * SYN_SENT; until then the client's own ACKs and data change nothing (a
+ * SYN with no answer is S0 whatever follows).  A side first seen without
+ * a SYN is established if it ACKs an established peer, else partial, but
+ * a server's pure ACK before its SYN-ACK leaves it inactive.  A RST after
+ * the side's own FIN resets it unless the peer closed too, and the peer's
+ * FIN after that makes it closed again: FIN, RST, FIN is a normal close.
+ */
 static void
 endpoint_update(struct tcp_conn *c, const struct packet *pkt, enum flow_dir d)
 {
 	struct tcp_dir *D = &c->dir[d], *P = &c->dir[!d];
 	uint8_t fl = pkt->tcp_flags;
+	bool syn = fl & TH_SYN, fin = fl & TH_FIN, rst = fl & TH_RST;
+	bool ack = fl & TH_ACK;
 
-	if (fl & TH_RST) {
-		/* After its own FIN a side has closed; Zeek keeps it so (SF). */
-		if (D->ep_state != EP_CLOSED)
-			D->ep_state = EP_RESET;
-		return;
-	}
-	if (D->ep_state == EP_RESET)
-		return;
-	if (fl & TH_SYN) {
-		if (!(fl & TH_ACK)) {
-			if (D->ep_state == EP_INACTIVE)
-				D->ep_state = EP_SYN_SENT;
-		} else if (D->ep_state == EP_INACTIVE ||
-		    D->ep_state == EP_SYN_SENT)
-			D->ep_state = EP_SYN_ACK_SENT;
-	}
-	if (fl & TH_FIN) {
-		D->ep_state = EP_CLOSED;
-		return;
-	}
-	if ((fl & TH_SYN) || (!(fl & TH_ACK) && pkt->payload_len == 0))
-		return;
 	switch (D->ep_state) {
 	case EP_INACTIVE:
-		D->ep_state = P->ep_state == EP_INACTIVE ||
-		    P->ep_state == EP_PARTIAL ? EP_PARTIAL : EP_ESTABLISHED;
+		if (syn) {
+			if (d == DIR_C2S)
+				ep_set(D, ack ? EP_SYN_ACK_SENT : EP_SYN_SENT);
+			else {
+				if (P->ep_state == EP_SYN_SENT)
+					ep_set(P, EP_ESTABLISHED);
+				ep_set(D, EP_ESTABLISHED);
+			}
+		}
+		if (fin)
+			ep_set(D, EP_CLOSED);
+		if (rst)
+			ep_set(D, EP_RESET);
+		if (D->ep_state != EP_INACTIVE)
+			break;
+		if (d == DIR_S2C && pkt->payload_len == 0 &&
+		    P->ep_state == EP_SYN_SENT)
+			break;		/* an ACK before the SYN-ACK */
+		ep_set(D, ack && P->ep_state == EP_ESTABLISHED ?
+		    EP_ESTABLISHED : EP_PARTIAL);
 		break;
 	case EP_SYN_SENT:
 	case EP_SYN_ACK_SENT:
-		if (!(fl & TH_ACK))
-			break;
-		D->ep_state = EP_ESTABLISHED;
-		if (P->ep_state == EP_SYN_SENT || P->ep_state == EP_SYN_ACK_SENT)
-			P->ep_state = EP_ESTABLISHED;
+		if (fin)
+			ep_set(D, EP_CLOSED);
+		if (rst)
+			ep_set(D, EP_RESET);
+		break;
+	case EP_ESTABLISHED:
+	case EP_PARTIAL:
+		if (syn && !ack && D->ep_state == EP_PARTIAL &&
+		    P->ep_state == EP_INACTIVE)
+			ep_set(D, EP_SYN_SENT);
+		if (fin && !rst) {
+			ep_set(D, EP_CLOSED);
+			if (P->ep_state == EP_RESET && P->ep_prev == EP_CLOSED)
+				ep_set(P, EP_CLOSED);
+		}
+		if (rst)
+			ep_set(D, EP_RESET);
+		break;
+	case EP_CLOSED:
+		if (rst && P->ep_state != EP_CLOSED)
+			ep_set(D, EP_RESET);
 		break;
 	default:
 		break;
@@ -281,7 +315,9 @@ conn_packet(struct tcp_conn *c, const struct tcp_config *cfg,
 	options_update(D, pkt);
 	tcp_history_update(c, pkt, d);
 	lifecycle_update(c, pkt, d);
-	endpoint_update(c, pkt, d);
+	/* Most packets change no state: no SYN, FIN or RST, a side seen before. */
+	if ((fl & (TH_SYN | TH_FIN | TH_RST)) || D->ep_state == EP_INACTIVE)
+		endpoint_update(c, pkt, d);
 	ecn_update(D, pkt);
 	tcp_data_classify(c, cfg, pkt, d, v);
 	tcp_ipid_update(&c->dir[d], pkt);

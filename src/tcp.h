@@ -171,8 +171,11 @@ struct tcp_dir {
 	uint32_t	fin_seq;
 	uint32_t	probe_end;	/* end of the last zero-window probe */
 	uint64_t	last_send_ts;
+	uint8_t		ep_prev;	/* its state before ep_state */
 	uint32_t	hist_last_syn, hist_last_fin, hist_last_rst;
 	uint8_t		hist_seen_syn, hist_seen_fin, hist_seen_rst;
+	/* Zeek's view of its sequence space: the first, one past the last. */
+	uint32_t	hist_start, hist_last;
 
 	/* The peer's acknowledgements of this data, and its window. */
 	uint8_t		ack_init;

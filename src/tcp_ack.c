@@ -256,7 +256,6 @@ peer_window_update(struct tcp_conn *c, struct tcp_dir *D,
 			D->c.zero_window_count++;
 			v->events |= 1u << TEV_ZERO_WINDOW;
 		}
-		tcp_history_repeat(c, d, HIST_ZERO_WINDOW);
 	} else if (D->in_zero_window) {
 		D->in_zero_window = 0;
 		D->c.zero_window_ns += time_since(D->zero_window_start, ts);
@@ -273,6 +272,8 @@ tcp_ack_apply(struct tcp_conn *c, const struct tcp_config *cfg,
 
 	if (!(pkt->tcp_flags & TH_ACK))
 		return;
+	if (D->ack_init && seq_gt(pkt->tcp_ack, D->snd_una))
+		tcp_history_ack(c, pkt, d);	/* before the ACK moves on */
 	ack_cumulative(D, cfg, pkt, v);
 	if (pkt->tcp_opt.sack_blocks > 0)
 		sack_update(D, pkt, D->snd_una, v);

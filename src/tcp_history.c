@@ -2,14 +2,26 @@
  * Zeek's view of a TCP connection: the history string of its conn.log (one
  * letter per kind of event, upper case for the client, e.g. "ShADadFf") and
  * the conn_state code (S0, SF, REJ, ...) derived from the two endpoint
- * states tcp.c keeps.  The letters follow Zeek's rules, so that the two
- * tools' logs can be compared line by line:
+ * states tcp.c keeps.  The letters follow Zeek's rules, not transcope's
+ * own classification, so that the two tools' logs can be compared line by
+ * line (tests/zeek-conn.sh holds them to Zeek's own baselines):
  *
  *  - most letters are added once per side (hist_once[], a bit per letter);
  *  - a SYN, FIN or RST is added again when it carries another sequence
  *    number than the side's last one (a new attempt, not a resend);
- *  - t, g and w (retransmission, gap, zero window) repeat at the 1st, 10th,
- *    100th ... occurrence, counted in hist_scaled[].
+ *  - t, g and w repeat at the 1st, 10th, 100th ... occurrence, counted in
+ *    hist_scaled[]:
+ *      t  a packet with payload that does not move its sender's sequence
+ *         space on (hist_last, "one past the highest sequence number the
+ *         side has used"): a retransmission, but also a network
+ *         duplicate, a late out-of-order segment or a keep-alive byte;
+ *      g  an ACK that passes sequence space the capture never saw (a hole
+ *         below the sender's highest, or beyond it), while both sides are
+ *         established or closing cleanly: a content gap.  Zeek also counts
+ *         payload cut off by the snap length, which it cannot reassemble;
+ *         transcope does not: those segments went by the capture point;
+ *      w  a packet advertising a zero window, not a RST, from a side not
+ *         reset to a peer that has not closed.
  *
  * The string is bounded (struct tcp_conn's history[]): letters past its end
  * are dropped.  It starts with '^' when the client was not seen opening
@@ -20,6 +32,9 @@
 #include <string.h>
 
 #include "tcp_int.h"
+
+/* Zeek ignores a SYN or RST this far from the sequence space it knows. */
+#define HIST_SEQ_JUMP	1048576
 
 static inline void
 hist_add(struct tcp_conn *c, enum flow_dir side, char letter)
@@ -45,9 +60,8 @@ hist_once(struct tcp_conn *c, enum flow_dir side, enum tcp_hist_bit bit,
 }
 
 /* t, g and w repeat at the 1st, 10th, 100th, ... occurrence, as in Zeek. */
-void
-tcp_history_repeat(struct tcp_conn *c, enum flow_dir side,
-    enum tcp_hist_repeat which)
+static void
+hist_repeat(struct tcp_conn *c, enum flow_dir side, enum tcp_hist_repeat which)
 {
 	static const char letters[] = { 't', 'g', 'w' };
 	uint32_t n = ++c->hist_scaled[side][which];
@@ -58,9 +72,9 @@ tcp_history_repeat(struct tcp_conn *c, enum flow_dir side,
 		hist_add(c, side, letters[which]);
 }
 
-/* The whole rule; tcp_history_update() (tcp_int.h) sends only some packets. */
-void
-tcp_history_letters(struct tcp_conn *c, const struct packet *pkt,
+/* The flag letters: s h f r once per sequence number, d a q i once. */
+static void
+hist_flag_letters(struct tcp_conn *c, const struct packet *pkt,
     enum flow_dir d)
 {
 	struct tcp_dir *D = &c->dir[d];
@@ -107,6 +121,117 @@ tcp_history_letters(struct tcp_conn *c, const struct packet *pkt,
 		hist_once(c, d, HB_DATA, 'd');
 	else if (fl & TH_ACK)
 		hist_once(c, d, HB_ACK, 'a');
+}
+
+/*
+ * The side's sequence space as Zeek keeps it, and t: started at the side's
+ * first packet (a SYN starts it at its ISN, anything else just below its
+ * sequence number) and again at a SYN with a new ISN; moved on by anything
+ * that ends beyond it; data that does not is a t.  A FIN right after the
+ * SYN moves it whatever its number; after its own RST a side's numbers are
+ * not trusted, nor a SYN's or RST's far away.
+ */
+static void
+hist_seq(struct tcp_conn *c, const struct packet *pkt, enum flow_dir d)
+{
+	struct tcp_dir *D = &c->dir[d];
+	uint8_t fl = pkt->tcp_flags;
+	uint32_t seq = pkt->tcp_seq, len = pkt->payload_len;
+	uint32_t seglen = len + !!(fl & TH_SYN) + !!(fl & TH_FIN);
+	uint32_t end;
+	int32_t delta;
+	bool restart;
+
+	if (fl & TH_RST)
+		seglen -= len;	/* a RST's payload is no stream data */
+	end = seq + seglen;
+	switch (D->ep_state) {
+	case EP_INACTIVE:
+		restart = true;
+		break;
+	case EP_SYN_SENT:
+	case EP_SYN_ACK_SENT:
+		restart = (fl & TH_SYN) && seq != D->hist_start;
+		break;
+	case EP_RESET:
+		restart = (fl & TH_SYN) && D->ep_prev == EP_INACTIVE;
+		break;
+	default:
+		restart = fl & TH_SYN;
+		break;
+	}
+	if (restart) {
+		if (fl & TH_SYN) {
+			D->hist_start = seq;
+			D->hist_last = end;
+		} else {
+			D->hist_start = seq - 1;
+			D->hist_last = seq;
+		}
+	}
+	delta = seq_diff(end, D->hist_last);
+	if ((fl & (TH_SYN | TH_RST)) &&
+	    (delta > HIST_SEQ_JUMP || delta < -HIST_SEQ_JUMP))
+		return;
+	if ((fl & TH_FIN) && D->hist_last == D->hist_start + 1)
+		D->hist_last = end;
+	else if (D->ep_state == EP_RESET)
+		return;
+	else if (delta > 0)
+		D->hist_last = end;
+	else if (len > 0)
+		hist_repeat(c, d, HIST_RETRANSMISSION);
+}
+
+/*
+ * Everything pkt adds, in Zeek's order: the flag letters, a zero window,
+ * then t.  tcp_history_update() (tcp_int.h) sends only some packets.
+ */
+void
+tcp_history_packet(struct tcp_conn *c, const struct packet *pkt,
+    enum flow_dir d)
+{
+	hist_flag_letters(c, pkt, d);
+	if (pkt->tcp_window == 0 && !(pkt->tcp_flags & TH_RST) &&
+	    c->dir[!d].ep_state != EP_CLOSED && c->dir[d].ep_state != EP_RESET)
+		hist_repeat(c, d, HIST_ZERO_WINDOW);
+	hist_seq(c, pkt, d);
+}
+
+/* Established, or closed from established (Zeek's "cleanly closing"). */
+static inline bool
+hist_clean(const struct tcp_dir *D)
+{
+	return D->ep_state == EP_ESTABLISHED ||
+	    (D->ep_state == EP_CLOSED && D->ep_prev == EP_ESTABLISHED);
+}
+
+/*
+ * g: pkt (sent in direction d, after the endpoint states took it) moves
+ * the acknowledgement of the other side's data past sequence space the
+ * capture never saw, each hole one gap, and the space beyond the highest
+ * seen one more.  An ACK of the FIN counts up to the FIN, and a
+ * zero-window probe byte accepted is no gap.  Called for an ACK that moves
+ * snd_una on, before it is applied, while snd_una and the holes are as
+ * they were.
+ */
+void
+tcp_history_ack(struct tcp_conn *c, const struct packet *pkt, enum flow_dir d)
+{
+	enum flow_dir od = (enum flow_dir)!d;
+	struct tcp_dir *D = &c->dir[od];	/* the data acknowledged */
+	uint32_t ack = pkt->tcp_ack;
+	int i;
+
+	if (!D->seq_init || !hist_clean(D) || !hist_clean(&c->dir[d]))
+		return;
+	if (D->fin_seen && seq_gt(ack, D->fin_seq))
+		ack = D->fin_seq;
+	for (i = 0; i < D->nholes; i++)
+		if (seq_lt(D->holes[i].lo, ack))
+			hist_repeat(c, od, HIST_GAP);
+	if (seq_gt(ack, D->high_seq) && ack != D->probe_end)
+		hist_repeat(c, od, HIST_GAP);
 }
 
 /* Zeek's /^\^?S[^HAFGIQ]*R/: the client sent SYN then RST, nothing else. */

@@ -85,28 +85,41 @@ enum tcp_hist_bit {
 	HB_ACK = 0x10, HB_MULTI = 0x20, HB_FINRST = 0x40
 };
 
-void	tcp_history_letters(struct tcp_conn *, const struct packet *,
+void	tcp_history_packet(struct tcp_conn *, const struct packet *,
+	    enum flow_dir);
+void	tcp_history_ack(struct tcp_conn *, const struct packet *,
 	    enum flow_dir);
 
 /*
- * The letters pkt, sent in direction d, adds to the history.  Most packets
- * add none: data or an ACK after the side's first, decided here, inline,
- * as it is for every packet.
+ * The letters pkt, sent in direction d, adds to the history, before the
+ * endpoint states take it.  Most packets add none: data or an ACK after
+ * the side's first, in an open window, moving the side's sequence space
+ * on (or not carrying data): decided here, inline, as it is for every
+ * packet, and the rest is tcp_history_packet()'s.
  */
 static inline void
 tcp_history_update(struct tcp_conn *c, const struct packet *pkt,
     enum flow_dir d)
 {
+	struct tcp_dir *D = &c->dir[d];
 	uint8_t fl = pkt->tcp_flags;
+	uint32_t end = pkt->tcp_seq + pkt->payload_len;
 	unsigned bit;
 
-	if (!(fl & (TH_SYN | TH_FIN | TH_RST))) {
+	if (!(fl & (TH_SYN | TH_FIN | TH_RST)) && pkt->tcp_window != 0 &&
+	    D->ep_state != EP_INACTIVE && D->ep_state != EP_RESET) {
 		bit = pkt->payload_len > 0 ? HB_DATA :
 		    (fl & TH_ACK) ? HB_ACK : 0;
-		if (bit == 0 || (c->hist_once[d] & bit))
-			return;
+		if (bit == 0 || (c->hist_once[d] & bit)) {
+			if (seq_gt(end, D->hist_last)) {
+				D->hist_last = end;
+				return;
+			}
+			if (pkt->payload_len == 0)
+				return;
+		}
 	}
-	tcp_history_letters(c, pkt, d);
+	tcp_history_packet(c, pkt, d);
 }
 
 /* Letters that repeat at the 1st, 10th, 100th ... time (hist_scaled[]). */
@@ -115,8 +128,6 @@ enum tcp_hist_repeat {
 	HIST_GAP,		/* g */
 	HIST_ZERO_WINDOW	/* w */
 };
-void	tcp_history_repeat(struct tcp_conn *, enum flow_dir,
-	    enum tcp_hist_repeat);
 
 /* ---- tcp_seq.c ---- */
 

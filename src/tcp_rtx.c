@@ -248,9 +248,8 @@ rtx_cause(struct tcp_dir *D, const struct tcp_config *cfg,
 }
 
 static void
-count_rtx(struct tcp_conn *c, struct tcp_dir *D, enum flow_dir d,
-    enum tcp_rtx_cause cause, uint32_t seq, uint32_t end, uint32_t paylen,
-    struct tcp_verdict *v)
+count_rtx(struct tcp_dir *D, enum tcp_rtx_cause cause, uint32_t seq,
+    uint32_t end, uint32_t paylen, struct tcp_verdict *v)
 {
 	D->c.retransmissions[cause]++;
 	D->c.retransmissions_total++;
@@ -258,8 +257,6 @@ count_rtx(struct tcp_conn *c, struct tcp_dir *D, enum flow_dir d,
 	rtx_record(D, seq, end, cause);
 	v->seg_class = SEG_RETRANSMISSION;
 	v->cause = (uint8_t)cause;
-	if (paylen > 0)
-		tcp_history_repeat(c, d, HIST_RETRANSMISSION);
 }
 
 /* ---- segment classes ---- */
@@ -308,7 +305,6 @@ classify_new(struct tcp_conn *c, const struct packet *pkt, enum flow_dir d,
 		D->c.lost_bytes += (uint32_t)(seq - D->high_seq);
 		tcp_hole_add(D, D->high_seq, seq, pkt->ts_ns,
 		    (uint16_t)pkt->ip_id, has_ipv4_id(pkt));
-		tcp_history_repeat(c, d, HIST_GAP);
 		v->seg_class = SEG_AFTER_GAP;
 	} else
 		v->seg_class = SEG_NEW;
@@ -344,7 +340,7 @@ classify_retransmission(struct tcp_conn *c, const struct tcp_config *cfg,
 	    sack);
 	if (cause == RTX_RTO)
 		tcp_seg_mark_timeout(D, seq, end);
-	count_rtx(c, D, d, cause, seq, end, pkt->payload_len, v);
+	count_rtx(D, cause, seq, end, pkt->payload_len, v);
 	if ((pkt->tcp_flags & TH_SYN) && !(pkt->tcp_flags & TH_ACK))
 		v->events |= 1u << TEV_SYN_RETRANSMISSION;
 }

@@ -685,7 +685,12 @@ START_TEST(test_reordering)
 	srv(&k, MS(230), TH_ACK, SISN + 1, CISN + 301, 0);
 	ck_assert_uint_eq(C2S(&k)->c.retransmissions_total, 0);
 	ck_assert_uint_eq(tcp_dir_unique_bytes(C2S(&k)), 300);
-	ck_assert_str_eq(k.c->history, "ShADGa");
+	/*
+	 * As Zeek writes it: the late segment moved the client's sequence
+	 * space on no further (T), and the ACK passed no byte the capture
+	 * lacked (no G: the hole was filled first).
+	 */
+	ck_assert_str_eq(k.c->history, "ShADTa");
 	conn_free(&k);
 }
 END_TEST
@@ -1011,7 +1016,8 @@ START_TEST(test_zero_window)
 	ck_assert_uint_eq(C2S(&k)->c.zero_window_ns, MS(500));
 	ck_assert_uint_eq(C2S(&k)->c.adv_window_min, 0);
 	ck_assert_uint_eq(C2S(&k)->c.adv_window_max, WIN);
-	ck_assert_str_eq(k.c->history, "ShADaw");
+	/* Zeek's T: the probe's byte is no new sequence space. */
+	ck_assert_str_eq(k.c->history, "ShADawT");
 
 	/* An episode open at the end of input ends there. */
 	seg_full(&k, DIR_S2C, MS(800), TH_ACK, SISN + 1, CISN + 101, 0, 0,
@@ -1295,6 +1301,88 @@ START_TEST(test_state_s1_sh_oth)
 }
 END_TEST
 
+/* Zeek's endpoint states where they differ from the packets' plain reading. */
+START_TEST(test_state_zeek_endpoints)
+{
+	struct conn k;
+
+	/* The client's ACK and data change nothing while no answer comes. */
+	conn_init(&k);
+	cli(&k, 0, TH_SYN, CISN, 0, 0);
+	cli(&k, MS(100), TH_ACK, CISN + 1, SISN + 1, 0);
+	cli(&k, MS(101), TH_ACK, CISN + 1, SISN + 1, 100);
+	ck_assert_str_eq(tcp_conn_state(k.c), "S0");
+	ck_assert_str_eq(k.c->history, "SAD");
+	conn_free(&k);
+
+	/* A SYN-ACK establishes both sides. */
+	conn_init(&k);
+	cli(&k, 0, TH_SYN, CISN, 0, 0);
+	srv(&k, MS(30), TH_SYN | TH_ACK, SISN, CISN + 1, 0);
+	ck_assert_str_eq(tcp_conn_state(k.c), "S1");
+	ck_assert_str_eq(k.c->history, "Sh");
+	conn_free(&k);
+
+	/* A RST after the side's own FIN, the peer still open: reset ... */
+	conn_init(&k);
+	handshake(&k);
+	cli(&k, MS(200), TH_FIN | TH_ACK, CISN + 1, SISN + 1, 0);
+	cli(&k, MS(300), TH_RST, CISN + 2, 0, 0);
+	ck_assert_str_eq(tcp_conn_state(k.c), "RSTO");
+	/* ... until the peer's FIN: a normal close after all. */
+	srv(&k, MS(310), TH_FIN | TH_ACK, SISN + 1, CISN + 2, 0);
+	ck_assert_str_eq(tcp_conn_state(k.c), "SF");
+	ck_assert_str_eq(k.c->history, "ShAFRf");
+	conn_free(&k);
+
+	/* Both sides closed: a RST changes nothing. */
+	conn_init(&k);
+	normal_conn(&k);
+	srv(&k, MS(400), TH_RST, SISN + 202, 0, 0);
+	ck_assert_str_eq(tcp_conn_state(k.c), "SF");
+	conn_free(&k);
+}
+END_TEST
+
+/* t and g as Zeek sets them, not by transcope's own classes. */
+START_TEST(test_history_zeek_t_g)
+{
+	struct conn k;
+
+	/* A network duplicate carries no new sequence space: T. */
+	conn_init(&k);
+	handshake(&k);
+	seg_full(&k, DIR_C2S, MS(200), TH_ACK, CISN + 1, SISN + 1, 100, WIN,
+	    NULL, 500);
+	seg_full(&k, DIR_C2S, MS(200.01), TH_ACK, CISN + 1, SISN + 1, 100, WIN,
+	    NULL, 500);
+	ck_assert_uint_eq(C2S(&k)->c.network_duplicates, 1);
+	ck_assert_uint_eq(C2S(&k)->c.retransmissions_total, 0);
+	ck_assert_str_eq(k.c->history, "ShADT");
+	conn_free(&k);
+
+	/* The server acknowledges bytes the capture never saw: G. */
+	conn_init(&k);
+	handshake(&k);
+	cli(&k, MS(200), TH_ACK, CISN + 1, SISN + 1, 100);
+	cli(&k, MS(201), TH_ACK, CISN + 201, SISN + 1, 100);
+	ck_assert_str_eq(k.c->history, "ShAD");
+	srv(&k, MS(230), TH_ACK, SISN + 1, CISN + 301, 0);
+	ck_assert_str_eq(k.c->history, "ShADaG");
+	/* Beyond everything the client was seen to send: another. */
+	srv(&k, MS(240), TH_ACK, SISN + 1, CISN + 401, 0);
+	ck_assert_uint_eq(k.c->hist_scaled[DIR_C2S][1], 2);	/* g */
+	conn_free(&k);
+
+	/* No gap before both sides are established: a partial connection. */
+	conn_init(&k);
+	cli(&k, 0, TH_ACK, CISN + 1, SISN + 1, 100);
+	srv(&k, MS(20), TH_ACK, SISN + 1, CISN + 301, 0);
+	ck_assert_str_eq(k.c->history, "Da");
+	conn_free(&k);
+}
+END_TEST
+
 static struct packet *
 syn_pkt(struct packet *p, uint32_t seq, uint8_t flags)
 {
@@ -1490,6 +1578,8 @@ tcp_suite(void)
 	tcase_add_test(tc, test_state_sf);
 	tcase_add_test(tc, test_state_rsto_rstr);
 	tcase_add_test(tc, test_state_s1_sh_oth);
+	tcase_add_test(tc, test_state_zeek_endpoints);
+	tcase_add_test(tc, test_history_zeek_t_g);
 	tcase_add_test(tc, test_reuse);
 	tcase_add_test(tc, test_names);
 	suite_add_tcase(s, tc);
