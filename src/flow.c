@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "encap.h"
 #include "flow.h"
 #include "services.h"
 #include "xmalloc.h"
@@ -20,17 +21,24 @@ struct slot {
 #define FLOW_SEEDS		7
 #define KEY_WORDS		6	/* struct flow_key as 64-bit words */
 
-/* A stack of tunnels, canonical: see encap_canonical(). */
-struct encap_ctx {
-	uint64_t	 depth;
-	struct encap_layer layer[PACKET_MAX_ENCAP];
+/*
+ * An interned context (encap.h): in use while refs > 0, else on the free
+ * list (next_free) with ctx all zero, which no packet's context equals.
+ */
+struct encap_entry {
+	struct encap_ctx ctx;
+	uint64_t	 hash;
+	uint32_t	 refs;		/* flows in the hash with this id */
+	uint32_t	 next_free;	/* id, or 0 */
 };
 
-/* The interned contexts: ids 1.. index ctx[], slots[] hashes them. */
+/* The interned contexts: ids 1.. index v[], slots[] hashes them. */
 struct encap_table {
-	struct encap_ctx *ctx;
-	size_t		 n;
+	struct encap_entry *v;
+	size_t		 n;		/* entries ever used (high water) */
 	size_t		 cap;
+	size_t		 live;		/* entries in use */
+	uint32_t	 free_head;	/* a free id, or 0 */
 	uint32_t	*slots;		/* ids; 0: empty */
 	size_t		 mask;		/* slot count - 1, or 0: none yet */
 };
@@ -171,36 +179,6 @@ be_order(uint64_t w)
 #endif
 }
 
-/*
- * The context a packet's tunnels are interned as.  Each layer's endpoints
- * in ascending order: the two directions of a tunnel carry the two
- * directions of the flows inside, and must share the context (a tunnel
- * whose id differs by direction, as GTP-U's TEIDs do, must give both
- * directions one id).  Unused layers and padding are zero, so contexts
- * compare and hash as bytes.
- */
-static void
-encap_canonical(const struct packet *pkt, struct encap_ctx *c)
-{
-	const struct encap_layer *l = packet_encap(pkt);
-	unsigned i, n = pkt->encap_depth;
-
-	memset(c, 0, sizeof *c);
-	if (n > PACKET_MAX_ENCAP)
-		n = PACKET_MAX_ENCAP;
-	c->depth = n;
-	for (i = 0; i < n; i++) {
-		struct encap_layer *k = &c->layer[i];
-		bool swap = memcmp(l[i].src, l[i].dst, sizeof l[i].src) > 0;
-
-		k->type = l[i].type;
-		k->ip_version = l[i].ip_version;
-		k->id = l[i].id;
-		memcpy(k->src, swap ? l[i].dst : l[i].src, sizeof k->src);
-		memcpy(k->dst, swap ? l[i].src : l[i].dst, sizeof k->dst);
-	}
-}
-
 static uint64_t
 encap_hash(const struct flow_table *t, const struct encap_ctx *c)
 {
@@ -224,63 +202,138 @@ encap_slots_grow(struct flow_table *t)
 	e->slots = xcalloc(n, sizeof *e->slots);
 	e->mask = n - 1;
 	for (i = 0; i < e->n; i++) {
-		for (j = encap_hash(t, &e->ctx[i]) & e->mask;
-		    e->slots[j] != 0; j = (j + 1) & e->mask)
+		if (e->v[i].refs == 0)
+			continue;
+		for (j = e->v[i].hash & e->mask; e->slots[j] != 0;
+		    j = (j + 1) & e->mask)
 			;
 		e->slots[j] = (uint32_t)(i + 1);
 	}
 }
 
+/* The slot of context c (hash h), or of the empty slot that ends its run. */
+static size_t
+encap_slot(const struct encap_table *e, const struct encap_ctx *c,
+    uint64_t h)
+{
+	size_t i;
+	uint32_t id;
+
+	for (i = h & e->mask; (id = e->slots[i]) != 0; i = (i + 1) & e->mask)
+		if (e->v[id - 1].hash == h &&
+		    memcmp(&e->v[id - 1].ctx, c, sizeof *c) == 0)
+			break;
+	return i;
+}
+
 /*
- * The id of pkt's (non-empty) stack of tunnels, interned on first sight:
- * only tunnelled packets come here.  Out of line, and raw_tuple() inlined
- * into its two callers: its words then stay in registers (as a call of
- * its own it cost a lookup 12 instructions more than without tunnels).
+ * What a lookup of a packet whose tunnels were never interned uses as its
+ * key's encap: an id no key has, so it finds no flow.
+ */
+#define ENCAP_UNKNOWN	UINT64_MAX
+
+/*
+ * The id of pkt's (non-empty) stack of tunnels; interned on first sight
+ * if intern (a flow is being created with it), else ENCAP_UNKNOWN when it
+ * is not in use.  Only tunnelled packets come here.  Out of line, and
+ * raw_tuple() inlined into its two callers: its words then stay in
+ * registers (as a call of its own it cost a lookup 12 instructions more
+ * than without tunnels).
  */
 static __attribute__((noinline)) uint64_t
-encap_intern(struct flow_table *t, const struct packet *pkt)
+encap_intern(struct flow_table *t, const struct packet *pkt, bool intern)
 {
 	struct encap_table *e = &t->encaps;
 	struct encap_ctx c;
+	uint64_t h;
 	size_t i;
 	uint32_t id;
 
 	encap_canonical(pkt, &c);
-	if (2 * (e->n + 1) > e->mask + 1)
+	h = encap_hash(t, &c);
+	if (e->mask != 0 && e->slots[i = encap_slot(e, &c, h)] != 0)
+		return e->slots[i];
+	if (!intern)
+		return ENCAP_UNKNOWN;
+	if (2 * (e->live + 1) > e->mask + 1)
 		encap_slots_grow(t);
-	for (i = encap_hash(t, &c) & e->mask; (id = e->slots[i]) != 0;
-	    i = (i + 1) & e->mask)
-		if (memcmp(&e->ctx[id - 1], &c, sizeof c) == 0)
-			return id;
-	if (e->n == UINT32_MAX)
-		fatalx("flow: more than %u tunnel contexts", UINT32_MAX);
-	if (e->n == e->cap) {
-		e->cap = e->cap == 0 ? 16 : e->cap * 2;
-		e->ctx = xreallocarray(e->ctx, e->cap, sizeof *e->ctx);
+	i = encap_slot(e, &c, h);
+	if (e->free_head != 0) {
+		id = e->free_head;
+		e->free_head = e->v[id - 1].next_free;
+	} else {
+		if (e->n == UINT32_MAX)
+			fatalx("flow: more than %u tunnel contexts",
+			    UINT32_MAX);
+		if (e->n == e->cap) {
+			e->cap = e->cap == 0 ? 16 : e->cap * 2;
+			e->v = xreallocarray(e->v, e->cap, sizeof *e->v);
+		}
+		id = (uint32_t)++e->n;
 	}
-	e->ctx[e->n++] = c;
-	e->slots[i] = (uint32_t)e->n;
-	return e->n;
+	e->v[id - 1].ctx = c;
+	e->v[id - 1].hash = h;
+	e->v[id - 1].refs = 0;
+	e->v[id - 1].next_free = 0;
+	e->slots[i] = id;
+	e->live++;
+	return id;
+}
+
+/*
+ * A flow with this encap left the hash: the last one frees the context.
+ * Its slot is emptied by backward-shift deletion (as the flows' are), and
+ * its id goes on the free list.
+ */
+static void
+encap_release(struct flow_table *t, uint64_t encap)
+{
+	struct encap_table *e = &t->encaps;
+	struct encap_entry *x = &e->v[encap - 1];
+	size_t i, j;
+
+	if (--x->refs > 0)
+		return;
+	i = encap_slot(e, &x->ctx, x->hash);
+	for (j = (i + 1) & e->mask; e->slots[j] != 0; j = (j + 1) & e->mask) {
+		size_t home = e->v[e->slots[j] - 1].hash & e->mask;
+
+		if (((j - home) & e->mask) >= ((j - i) & e->mask)) {
+			e->slots[i] = e->slots[j];
+			i = j;
+		}
+	}
+	e->slots[i] = 0;
+	memset(&x->ctx, 0, sizeof x->ctx);
+	x->next_free = e->free_head;
+	e->free_head = (uint32_t)encap;
+	e->live--;
 }
 
 const struct encap_layer *
 flow_table_encap(const struct flow_table *t, uint64_t encap, unsigned *depth)
 {
-	const struct encap_ctx *c;
+	const struct encap_entry *x;
 
-	if (encap == 0 || encap > t->encaps.n) {
+	if (encap == 0 || encap > t->encaps.n ||
+	    (x = &t->encaps.v[encap - 1])->refs == 0) {
 		*depth = 0;
 		return NULL;
 	}
-	c = &t->encaps.ctx[encap - 1];
-	*depth = (unsigned)c->depth;
-	return c->layer;
+	*depth = (unsigned)x->ctx.depth;
+	return x->ctx.layer;
+}
+
+size_t
+flow_table_encap_live(const struct flow_table *t)
+{
+	return t->encaps.live;
 }
 
 static void
 encap_table_free(struct encap_table *e)
 {
-	free(e->ctx);
+	free(e->v);
 	free(e->slots);
 }
 
@@ -290,13 +343,13 @@ encap_table_free(struct encap_table *e)
  */
 static inline __attribute__((always_inline)) void
 raw_tuple(struct flow_table *t, const struct packet *pkt,
-    uint64_t w[KEY_WORDS])
+    uint64_t w[KEY_WORDS], bool intern)
 {
 	addr_words(pkt->src, w);
 	addr_words(pkt->dst, w + 2);
 	w[4] = (uint64_t)pkt->sport | (uint64_t)pkt->dport << 16 |
 	    (uint64_t)pkt->ip_proto << 32 | (uint64_t)pkt->ip_version << 40;
-	w[5] = pkt->encap_depth == 0 ? 0 : encap_intern(t, pkt);
+	w[5] = pkt->encap_depth == 0 ? 0 : encap_intern(t, pkt, intern);
 }
 
 static bool
@@ -408,7 +461,7 @@ flow_table_lookup(struct flow_table *t, const struct packet *pkt,
 	 * transfer 98%, mostly in the same direction): compare the tuple as
 	 * it came before building the key and its hash.
 	 */
-	raw_tuple(t, pkt, w);
+	raw_tuple(t, pkt, w, false);
 	if ((f = t->last) != NULL) {
 		if (raw_tuple_equal(w, t->last_fwd))
 			side = t->last_side;
@@ -562,6 +615,7 @@ flow_free(struct flow *f)
 		return;
 	if (f->proto != NULL && f->proto->free != NULL)
 		f->proto->free(f->proto_state);
+	free(f->tunnel);
 	if (nspare_flows < FLOW_SPARES)
 		spare_flows[nspare_flows++] = f;
 	else
@@ -583,6 +637,29 @@ flow_spares_free(void)
 	}
 }
 
+/*
+ * f's own copy of pkt's tunnels, each layer as the client's packets carry
+ * it: pkt's own if the client sent it (dir), else turned round.
+ */
+static void
+flow_copy_tunnel(struct flow *f, const struct packet *pkt, enum flow_dir dir)
+{
+	const struct encap_layer *l = packet_encap(pkt);
+	unsigned i, n = pkt->encap_depth;
+
+	if (n > PACKET_MAX_ENCAP)
+		n = PACKET_MAX_ENCAP;
+	f->tunnel = xcalloc(n, sizeof *f->tunnel);
+	f->tunnel_depth = (uint8_t)n;
+	for (i = 0; i < n; i++) {
+		if (dir == DIR_C2S)
+			f->tunnel[i] = l[i];
+		else
+			encap_layer_turn(&l[i], &f->tunnel[i]);
+		memset(f->tunnel[i].pad, 0, sizeof f->tunnel[i].pad);
+	}
+}
+
 void
 flow_table_remove(struct flow_table *t, struct flow *f)
 {
@@ -601,13 +678,17 @@ flow_table_create(struct flow_table *t, const struct packet *pkt,
 
 	if (2 * (t->used + 1) > t->mask + 1)
 		flow_table_grow(t);
-	raw_tuple(t, pkt, w);
+	raw_tuple(t, pkt, w, true);
 	side = flow_key_make(t, w, &f->key, &f->hash);
 	f->id = t->next_id++;
 	f->first_ts = f->last_ts = pkt->ts_ns;
 	f->proto = proto_for_packet(pkt);
 	flow_choose_client(f, pkt, side);
 	*dir = side == f->client_side ? DIR_C2S : DIR_S2C;
+	if (f->key.encap != 0) {
+		t->encaps.v[f->key.encap - 1].refs++;
+		flow_copy_tunnel(f, pkt, *dir);
+	}
 
 	for (i = f->hash & t->mask; t->slots[i].flow != NULL;
 	    i = (i + 1) & t->mask)
@@ -660,6 +741,8 @@ flow_table_detach(struct flow_table *t, struct flow *f)
 	t->slots[i].hash = 0;
 	f->in_table = 0;
 	t->used--;
+	if (f->key.encap != 0)
+		encap_release(t, f->key.encap);
 }
 
 struct flow *

@@ -24,9 +24,18 @@
  * interned in a second, small table of contexts, and the word is the
  * context's id, 0 without a tunnel.  The key stays a few words compared and
  * hashed in registers, a plain packet pays for one more word, and only a
- * tunnelled one looks its context up (a hash over its layers).  Contexts
- * are not freed before the table: there is one per distinct stack of
- * tunnels, few next to the flows inside them.
+ * tunnelled one looks its context up (a hash over its layers).  A context
+ * lives as long as a flow in the hash uses it: the last one to leave frees
+ * it and its id is used again, so a capture of millions of distinct VNIs
+ * or keys holds no more contexts than it holds live flows (and
+ * --max-flows bounds those).  A lookup never adds a context: a packet in
+ * tunnels never seen has no flow yet.
+ *
+ * Ids are reused, so a flow's key does not name its tunnels once the flow
+ * has left the hash.  What reporters need is kept in the flow itself: a
+ * tunnelled flow has its own copy of the layers (flow_tunnel()), made at
+ * its first packet, each layer's addresses as the client's packets carried
+ * them (src on the client's side), which the canonical context forgets.
  */
 #ifndef TRANSCOPE_FLOW_H
 #define TRANSCOPE_FLOW_H
@@ -62,6 +71,7 @@ struct flow {
 	uint8_t		 client_side;	/* key side (0 or 1) of the client */
 	uint8_t		 role_source;	/* enum flow_role_source */
 	uint8_t		 in_table;
+	uint8_t		 tunnel_depth;	/* layers in tunnel[], 0: none */
 	uint64_t	 first_ts;
 	uint64_t	 last_ts;
 	struct flow_dir_stats dir[2];	/* indexed by enum flow_dir */
@@ -69,6 +79,7 @@ struct flow {
 	uint64_t	 lru_ts;	/* last_ts when last moved in its list */
 	const struct proto_ops *proto;	/* its protocol (proto.h) */
 	void		*proto_state;	/* that protocol's analysis, or NULL */
+	struct encap_layer *tunnel;	/* flow_tunnel(); NULL: none */
 	struct flow	*next;		/* creation order */
 	struct flow	*prev;
 	struct flow	*lru_next;	/* activity order in its class */
@@ -127,11 +138,27 @@ uint16_t	 flow_server_port(const struct flow *f);
 
 /*
  * The tunnels a key's encap names, outermost first, *depth of them; NULL
- * for 0.  A context is kept as long as the table: one per distinct stack
- * of tunnels (type, id and endpoints, each layer's endpoints in ascending
- * order so both directions share it).
+ * for 0 or an id not in use.  Canonical (type, id and endpoints, each
+ * layer's endpoints in ascending order so both directions share it), and
+ * valid while a flow in the hash has that encap: see above.
  */
 const struct encap_layer *flow_table_encap(const struct flow_table *,
 		    uint64_t encap, unsigned *depth);
+/* Contexts in use: no more than the tunnelled flows in the hash. */
+size_t		 flow_table_encap_live(const struct flow_table *);
+
+/*
+ * The tunnels f's packets came through, outermost first, *depth of them
+ * (NULL and 0 for a plain flow): each layer's src is the outer address
+ * on the client's side, i.e. as the client's packets carried it (as the
+ * flow's first packet showed, turned round if that came from the server).
+ * Owned by f, valid as long as f, in any thread that may read f.
+ */
+static inline const struct encap_layer *
+flow_tunnel(const struct flow *f, unsigned *depth)
+{
+	*depth = f->tunnel_depth;
+	return f->tunnel;
+}
 
 #endif

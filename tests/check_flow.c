@@ -634,6 +634,73 @@ START_TEST(test_encap_many)
 }
 END_TEST
 
+/*
+ * A context lives while a flow in the hash uses it: a lookup never adds
+ * one, the last flow to leave frees it, and its id is used again.  A
+ * flow keeps its own copy of its tunnels, client side first.
+ */
+START_TEST(test_encap_release)
+{
+	struct flow_table *t = flow_table_new();
+	struct packet in, in2, inr, p, p2, pr, q;
+	struct packet_ext xp, xp2, xpr, xq;
+	struct flow *f, *g, *h;
+	const struct encap_layer *l;
+	enum flow_dir d;
+	unsigned depth;
+	uint8_t a[16];
+
+	tcp_pkt(&in, "10.0.0.1", 40000, "10.0.0.2", 80, TH_SYN);
+	tcp_pkt(&in2, "10.0.0.1", 40001, "10.0.0.2", 80, TH_SYN);
+	reverse(&in, &inr);
+	inr.tcp_flags = TH_SYN | TH_ACK;
+	in_tunnel(&p, &xp, &in, 1, 7, "198.51.100.9", "192.0.2.1");
+	in_tunnel(&p2, &xp2, &in2, 1, 7, "198.51.100.9", "192.0.2.1");
+	in_tunnel(&q, &xq, &in, 1, 8, "198.51.100.9", "192.0.2.1");
+
+	ck_assert_ptr_null(flow_table_lookup(t, &p, &d));
+	ck_assert_uint_eq(flow_table_encap_live(t), 0);
+	f = flow_table_create(t, &p, &d);
+	g = flow_table_create(t, &p2, &d);
+	ck_assert_uint_eq(f->key.encap, g->key.encap);
+	ck_assert_uint_eq(flow_table_encap_live(t), 1);
+	/* Its own tunnels: as the client (the SYN's sender) sent them. */
+	l = flow_tunnel(f, &depth);
+	ck_assert_uint_eq(depth, 1);
+	pb_addr("198.51.100.9", a);
+	ck_assert_mem_eq(l[0].src, a, 16);
+	ck_assert_uint_eq(l[0].id, 7);
+
+	flow_table_remove(t, f);
+	ck_assert_uint_eq(flow_table_encap_live(t), 1);
+	ck_assert_ptr_nonnull(flow_table_encap(t, g->key.encap, &depth));
+	ck_assert_ptr_eq(flow_table_lookup(t, &p2, &d), g);
+	flow_table_remove(t, g);
+	ck_assert_uint_eq(flow_table_encap_live(t), 0);
+	ck_assert_ptr_null(flow_table_encap(t, 1, &depth));
+	ck_assert_ptr_null(flow_table_lookup(t, &p, &d));
+	ck_assert_ptr_null(flow_table_lookup(t, &q, &d));
+	ck_assert_uint_eq(flow_table_encap_live(t), 0);
+
+	/*
+	 * Id 1 again, for another tunnel; the first packet is the server's
+	 * SYN-ACK, so the flow's copy is turned round: client side first.
+	 */
+	in_tunnel(&pr, &xpr, &inr, 1, 8, "192.0.2.1", "198.51.100.9");
+	h = flow_table_create(t, &pr, &d);
+	ck_assert_int_eq(d, DIR_S2C);
+	ck_assert_uint_eq(h->key.encap, 1);
+	ck_assert_ptr_eq(flow_table_lookup(t, &q, &d), h);
+	ck_assert_int_eq(d, DIR_C2S);
+	ck_assert_ptr_null(flow_table_lookup(t, &p, &d));
+	l = flow_tunnel(h, &depth);
+	ck_assert_mem_eq(l[0].src, a, 16);
+	pb_addr("192.0.2.1", a);
+	ck_assert_mem_eq(l[0].dst, a, 16);
+	flow_table_free(t);
+}
+END_TEST
+
 Suite *
 flow_suite(void)
 {
@@ -654,6 +721,7 @@ flow_suite(void)
 	tcase_add_test(tc, test_last_flow_cache);
 	tcase_add_test(tc, test_encap_key);
 	tcase_add_test(tc, test_encap_many);
+	tcase_add_test(tc, test_encap_release);
 	tcase_add_test(tc, test_id_order_and_lru);
 	suite_add_tcase(s, tc);
 	return s;
