@@ -16,6 +16,7 @@ analyzer_init(struct analyzer *an, const struct tcp_config *cfg)
 {
 	memset(an, 0, sizeof *an);
 	an->flows = flow_table_new();
+	flow_table_count_tunnels(an->flows, &an->tunnels);
 	if (cfg != NULL)
 		an->tcp = *cfg;
 	else
@@ -115,6 +116,7 @@ analyzer_free(struct analyzer *an)
 {
 	flow_table_free(an->flows);
 	an->flows = NULL;
+	tunnels_free(&an->tunnels);
 }
 
 static void
@@ -230,8 +232,12 @@ analyzer_packet(struct analyzer *an, struct packet *pkt)
 		analyzer_expire(an, pkt->ts_ns);
 		an->next_expiry_ts = pkt->ts_ns + NS_PER_S / 10;
 	}
-	if (proto_for_packet(pkt) == NULL)
+	if (proto_for_packet(pkt) == NULL) {
+		/* A flow's packets are counted by the flow table's lookup. */
+		if (pkt->encap_depth != 0)
+			tunnels_count(&an->tunnels, pkt);
 		return;
+	}
 
 	f = flow_for(an, pkt, &dir);
 	ds = &f->dir[dir];

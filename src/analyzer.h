@@ -1,7 +1,8 @@
 /*
  * The analysis pipeline for one run: a raw frame goes through decode, the
  * flow table and its protocol's analysis (proto.h: TCP, UDP), and the
- * capture summary counts it.
+ * capture summary counts it (a tunnelled one also in the tunnel list,
+ * tunnels.h).
  * main() and the tests drive it the same way: analyzer_frame() per frame,
  * analyzer_finish() at the end of input, then the reporters read it.
  *
@@ -24,6 +25,7 @@
 #include "proto.h"
 #include "source.h"
 #include "tcp.h"
+#include "tunnels.h"
 
 #define ANALYZER_MAX_LINK_TYPES	16
 
@@ -68,6 +70,7 @@ struct analyzer {
 	uint64_t	next_expiry_ts;
 	uint64_t	flows_expired;		/* idle past the timeout */
 	uint64_t	flows_evicted;		/* displaced by max_flows */
+	struct tunnels	tunnels;		/* tunnelled packets only */
 	flow_final_fn	on_final;
 	void		*final_ctx;
 };

@@ -63,6 +63,7 @@ struct flow_table {
 	struct flow	*lru_head[FTC_MAX];
 	struct flow	*lru_tail[FTC_MAX];
 	struct encap_table encaps;
+	struct tunnels	*tunnels;	/* counts tunnelled lookups, or NULL */
 };
 
 #define FLOW_TABLE_INITIAL	1024
@@ -248,8 +249,11 @@ encap_intern(struct flow_table *t, const struct packet *pkt, bool intern)
 	uint64_t h;
 	size_t i;
 	uint32_t id;
+	unsigned turned;
 
-	encap_canonical(pkt, &c);
+	turned = encap_canonical(pkt, &c);
+	if (!intern && t->tunnels != NULL)	/* a lookup: once a packet */
+		tunnels_count_ctx(t->tunnels, &c, turned, pkt->wirelen);
 	h = encap_hash(t, &c);
 	if (e->mask != 0 && e->slots[i = encap_slot(e, &c, h)] != 0)
 		return e->slots[i];
@@ -328,6 +332,12 @@ size_t
 flow_table_encap_live(const struct flow_table *t)
 {
 	return t->encaps.live;
+}
+
+void
+flow_table_count_tunnels(struct flow_table *t, struct tunnels *ts)
+{
+	t->tunnels = ts;
 }
 
 static void
@@ -615,7 +625,8 @@ flow_free(struct flow *f)
 		return;
 	if (f->proto != NULL && f->proto->free != NULL)
 		f->proto->free(f->proto_state);
-	free(f->tunnel);
+	if (f->tunnel != NULL)
+		free(f->tunnel);
 	if (nspare_flows < FLOW_SPARES)
 		spare_flows[nspare_flows++] = f;
 	else
@@ -688,6 +699,9 @@ flow_table_create(struct flow_table *t, const struct packet *pkt,
 	if (f->key.encap != 0) {
 		t->encaps.v[f->key.encap - 1].refs++;
 		flow_copy_tunnel(f, pkt, *dir);
+		/* Its lookup just counted it (flow_table_count_tunnels()). */
+		if (t->tunnels != NULL)
+			tunnels_flow_begun(t->tunnels);
 	}
 
 	for (i = f->hash & t->mask; t->slots[i].flow != NULL;

@@ -46,6 +46,7 @@
 
 #include "packet.h"
 #include "proto.h"
+#include "tunnels.h"
 
 struct flow_key {
 	uint8_t		addr[2][16];	/* IPv4 in the first 4 bytes */
@@ -146,6 +147,13 @@ const struct encap_layer *flow_table_encap(const struct flow_table *,
 		    uint64_t encap, unsigned *depth);
 /* Contexts in use: no more than the tunnelled flows in the hash. */
 size_t		 flow_table_encap_live(const struct flow_table *);
+/*
+ * Count each tunnelled packet a lookup is made for in ts, and each flow
+ * created in tunnels as begun (tunnels.h): where the lookup finds the
+ * packet's context, a path only tunnelled packets take.  ts must outlive
+ * the table's lookups; NULL stops counting.
+ */
+void		 flow_table_count_tunnels(struct flow_table *, struct tunnels *ts);
 
 /*
  * The tunnels f's packets came through, outermost first, *depth of them

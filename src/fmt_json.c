@@ -35,6 +35,44 @@ w_seconds_or_null(struct jw *w, const char *key, bool known, uint64_t ns)
 		jw_null(w, key);
 }
 
+/* A tunnel layer's members: type, outer {src, dst} (or null), id. */
+static void
+w_tunnel_layer_members(struct jw *w, const struct encap_layer *l)
+{
+	char buf[FORMAT_ADDR_MAX];
+
+	jw_str(w, "type", tunnel_type_name(l->type));
+	if (tunnel_has_addrs(l)) {
+		jw_obj_begin(w, "outer");
+		format_addr(l->src, l->ip_version, buf, sizeof buf);
+		jw_str(w, "src", buf);
+		format_addr(l->dst, l->ip_version, buf, sizeof buf);
+		jw_str(w, "dst", buf);
+		jw_obj_end(w);
+	} else
+		jw_null(w, "outer");
+	if (tunnel_has_id(l))
+		jw_u64(w, "id", l->id);
+	else
+		jw_null(w, "id");
+}
+
+/* A list of tunnel layers, outermost first. */
+static void
+w_tunnel_layers(struct jw *w, const char *key, const struct encap_layer *l,
+    unsigned n)
+{
+	unsigned i;
+
+	jw_arr_begin(w, key);
+	for (i = 0; i < n; i++) {
+		jw_obj_begin(w, NULL);
+		w_tunnel_layer_members(w, &l[i]);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
 static void
 w_endpoint(struct jw *w, const char *key, const uint8_t *addr, int ipv,
     uint16_t port)
@@ -240,6 +278,8 @@ json_flow(struct jw *w, const struct fmt_doc *doc, const struct flow *f)
 	uint16_t sport = flow_server_port(f);
 	const char *svc = service_name(f->key.proto, sport);
 	const struct tcp_conn *c = flow_tcp(f);
+	const struct encap_layer *tun;
+	unsigned depth;
 	char hbuf[8];
 
 	(void)doc;
@@ -250,6 +290,9 @@ json_flow(struct jw *w, const struct fmt_doc *doc, const struct flow *f)
 	w_endpoint(w, "client", flow_client_addr(f), f->key.ip_version,
 	    flow_client_port(f));
 	w_endpoint(w, "server", flow_server_addr(f), f->key.ip_version, sport);
+	/* Only for a flow inside tunnels: a plain flow's record is as before. */
+	if ((tun = flow_tunnel(f, &depth)) != NULL)
+		w_tunnel_layers(w, "tunnel", tun, depth);
 	jw_str(w, "client_chosen_by", role_source_name(f->role_source));
 	if (svc != NULL)
 		jw_str(w, "service", svc);
@@ -316,6 +359,42 @@ w_packet_kinds(struct jw *w, const struct capture_stats *st)
 	jw_obj_end(w);
 }
 
+/*
+ * The tunnel list, only when there were tunnelled packets: per stack of
+ * tunnels, its innermost layer with those around it as parents.
+ */
+static void
+w_tunnels(struct jw *w, const struct tunnels *ts)
+{
+	struct encap_layer l[PACKET_MAX_ENCAP];
+	size_t i;
+	unsigned j, n;
+
+	jw_arr_begin(w, "tunnels");
+	for (i = 0; i < ts->n; i++) {
+		const struct tunnel_entry *e = &ts->v[i];
+
+		n = (unsigned)e->ctx.depth;
+		for (j = 0; j < n; j++)
+			tunnel_entry_layer(e, j, &l[j]);
+		jw_obj_begin(w, NULL);
+		w_tunnel_layer_members(w, &l[n - 1]);
+		w_tunnel_layers(w, "parents", l, n - 1);
+		jw_u64(w, "packets", e->packets);
+		jw_u64(w, "bytes", e->bytes);
+		jw_u64(w, "flows", e->flows);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	if (ts->unlisted_packets) {
+		jw_obj_begin(w, "tunnels_unlisted");
+		jw_u64(w, "packets", ts->unlisted_packets);
+		jw_u64(w, "bytes", ts->unlisted_bytes);
+		jw_u64(w, "flows", ts->unlisted_flows);
+		jw_obj_end(w);
+	}
+}
+
 static void
 w_capture(struct jw *w, const struct analyzer *an,
     const struct report_info *ri)
@@ -339,6 +418,8 @@ w_capture(struct jw *w, const struct analyzer *an,
 	jw_u64(w, "flows", flow_table_count(an->flows));
 	jw_u64(w, "flows_expired", an->flows_expired);
 	jw_u64(w, "flows_evicted", an->flows_evicted);
+	if (an->tunnels.packets)
+		w_tunnels(w, &an->tunnels);
 	if (ri->interface != NULL) {
 		jw_str(w, "interface", ri->interface);
 		if (ri->have_drops) {

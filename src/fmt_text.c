@@ -2,6 +2,9 @@
  * The text format (fmt.h): a capture summary, one line per flow, and with
  * the long view (-l) a tcptrace -l style block per TCP connection as the
  * flows' detail records; the summary, findings and assertions after them.
+ * A flow inside tunnels ends its line with them in a word each
+ * ("vxlan:42"), and its long view has a line per tunnel; the capture
+ * summary lists the tunnels when there were any.
  * An interval report is a line of counts and the flow table; an event is
  * one line.  Times are printed in UTC so the report is the same on every
  * machine.
@@ -114,6 +117,60 @@ head_packet_kinds(FILE *out, const struct capture_stats *st)
 		fputc('\n', out);
 }
 
+/* Layer l as "vxlan 192.0.2.1 -> 192.0.2.2 id 42". */
+static void
+tunnel_layer_text(const struct encap_layer *l, char *buf, size_t len)
+{
+	char a[FORMAT_ADDR_MAX], b[FORMAT_ADDR_MAX], id[24];
+
+	id[0] = '\0';
+	if (tunnel_has_id(l))
+		snprintf(id, sizeof id, " id %" PRIu32, l->id);
+	if (tunnel_has_addrs(l)) {
+		format_addr(l->src, l->ip_version, a, sizeof a);
+		format_addr(l->dst, l->ip_version, b, sizeof b);
+		snprintf(buf, len, "%s %s -> %s%s", tunnel_type_name(l->type),
+		    a, b, id);
+	} else
+		snprintf(buf, len, "%s%s", tunnel_type_name(l->type), id);
+}
+
+/* The tunnel list, when there were tunnelled packets. */
+#define TEXT_TUNNELS_MAX	20
+
+static void
+head_tunnels(FILE *out, const struct tunnels *ts)
+{
+	struct encap_layer l;
+	char buf[FORMAT_ADDR_MAX * 2 + 48];
+	size_t i;
+	unsigned j;
+
+	if (ts->packets == 0)
+		return;
+	fprintf(out, "  %-14s %zu (%" PRIu64 " packets)\n", "tunnels",
+	    ts->n, ts->packets);
+	for (i = 0; i < ts->n && i < TEXT_TUNNELS_MAX; i++) {
+		const struct tunnel_entry *e = &ts->v[i];
+
+		fputs("   ", out);
+		for (j = 0; j < e->ctx.depth; j++) {
+			tunnel_entry_layer(e, j, &l);
+			tunnel_layer_text(&l, buf, sizeof buf);
+			fprintf(out, "%s %s", j ? " /" : "", buf);
+		}
+		fprintf(out, ": %" PRIu64 " packets, %" PRIu64 " bytes, %"
+		    PRIu64 " flows\n", e->packets, e->bytes, e->flows);
+	}
+	if (ts->n > TEXT_TUNNELS_MAX)
+		fprintf(out, "    ... %zu more (all of them in --json)\n",
+		    ts->n - TEXT_TUNNELS_MAX);
+	if (ts->unlisted_packets)
+		fprintf(out, "    more tunnels than the list holds: %" PRIu64
+		    " packets, %" PRIu64 " flows\n", ts->unlisted_packets,
+		    ts->unlisted_flows);
+}
+
 static void
 table_head(FILE *out)
 {
@@ -139,6 +196,7 @@ text_open(FILE *out, const struct fmt_doc *doc, const struct fmt_end *end)
 		    " evicted by --max-flows)", an->flows_expired,
 		    an->flows_evicted);
 	fputc('\n', out);
+	head_tunnels(out, &an->tunnels);
 	table_head(out);
 }
 
@@ -195,7 +253,10 @@ text_flow(struct jw *w, const struct fmt_doc *doc, const struct flow *f)
 {
 	const char *svc = service_name(f->key.proto, flow_server_port(f));
 	const struct tcp_conn *c = flow_tcp(f);
+	const struct encap_layer *tun;
 	char cl[FORMAT_ENDPOINT_MAX], sv[FORMAT_ENDPOINT_MAX];
+	char tb[FORMAT_TUNNEL_MAX];
+	unsigned depth;
 	int d;
 
 	(void)doc;
@@ -228,6 +289,11 @@ text_flow(struct jw *w, const struct fmt_doc *doc, const struct flow *f)
 			put_u64(w, c->dir[d].c.retransmissions_total, 6);
 		else
 			put_str(w, "-", 6);
+	}
+	/* A flow inside tunnels says which, after the columns. */
+	if ((tun = flow_tunnel(f, &depth)) != NULL) {
+		jw_char(w, ' ');
+		put_str(w, format_tunnel_short(tun, depth, tb, sizeof tb), 0);
 	}
 	jw_char(w, '\n');
 }
@@ -290,6 +356,9 @@ long_head(struct jw *w, const struct flow *f, const struct tcp_conn *c)
 {
 	char cl[FORMAT_ENDPOINT_MAX], sv[FORMAT_ENDPOINT_MAX];
 	char t1[FORMAT_TIME_MAX], t2[FORMAT_TIME_MAX];
+	char tb[FORMAT_ADDR_MAX * 2 + 48];
+	const struct encap_layer *tun;
+	unsigned depth, i;
 
 	format_endpoint(flow_client_addr(f), f->key.ip_version,
 	    flow_client_port(f), cl, sizeof cl);
@@ -298,6 +367,12 @@ long_head(struct jw *w, const struct flow *f, const struct tcp_conn *c)
 	format_time(f->first_ts, t1, sizeof t1);
 	format_time(f->last_ts, t2, sizeof t2);
 	jw_printf(w, "\nFlow %" PRIu64 ": %s -> %s (tcp)\n", f->id, cl, sv);
+	/* Outermost first; the outer addresses client side first. */
+	tun = flow_tunnel(f, &depth);
+	for (i = 0; i < depth; i++) {
+		tunnel_layer_text(&tun[i], tb, sizeof tb);
+		jw_printf(w, "  tunnel %u: %s\n", i + 1, tb);
+	}
 	jw_printf(w, "  first packet: %s\n  last packet:  %s\n", t1, t2);
 	jw_printf(w, "  state %s, history %s, client chosen by %s\n",
 	    flow_state(f), c->history, role_source_name(f->role_source));

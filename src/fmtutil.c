@@ -126,3 +126,62 @@ close_how(const struct flow *f)
 	/* Both: whichever came first closed the connection. */
 	return c->rst_phase == PHASE_CLOSING ? "fin" : "rst";
 }
+
+const char *
+tunnel_type_name(unsigned type)
+{
+	switch (type) {
+	case ENCAP_VXLAN:	return "vxlan";
+	case ENCAP_GENEVE:	return "geneve";
+	case ENCAP_GRE:		return "gre";
+	case ENCAP_IP_IN_IP:	return "ip_in_ip";
+	case ENCAP_GTP_U:	return "gtp_u";
+	case ENCAP_TEREDO:	return "teredo";
+	default:		return "other";
+	}
+}
+
+bool
+tunnel_has_id(const struct encap_layer *l)
+{
+	switch (l->type) {
+	case ENCAP_VXLAN:
+	case ENCAP_GENEVE:
+		return true;
+	case ENCAP_IP_IN_IP:
+	case ENCAP_TEREDO:
+		return false;
+	default:
+		return l->id != 0;
+	}
+}
+
+bool
+tunnel_has_addrs(const struct encap_layer *l)
+{
+	return l->ip_version == 4 || l->ip_version == 6;
+}
+
+const char *
+format_tunnel_short(const struct encap_layer *l, unsigned n, char *buf,
+    size_t len)
+{
+	size_t used = 0;
+	unsigned i;
+	int k;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && used < len; i++) {
+		if (tunnel_has_id(&l[i]))
+			k = snprintf(buf + used, len - used, "%s%s:%" PRIu32,
+			    i ? "/" : "", tunnel_type_name(l[i].type),
+			    l[i].id);
+		else
+			k = snprintf(buf + used, len - used, "%s%s",
+			    i ? "/" : "", tunnel_type_name(l[i].type));
+		if (k < 0)
+			break;
+		used += (size_t)k;
+	}
+	return buf;
+}

@@ -196,7 +196,7 @@ START_TEST(test_json_members_in_schema)
 {
 	static const char *const names[] = {
 		"bulk-loss-v4.pcap", "bulk-loss-v6.pcap", "udp-v4.pcap",
-		"short-conns.pcap"
+		"short-conns.pcap", "tun-vxlan-in-gre.pcap"
 	};
 	char *doc = slurp("doc/json-schema.md");
 	size_t i;

@@ -17,8 +17,8 @@ stage() {
 	case $1 in
 	config.h|xmalloc.*|bytes.h|seq.h|services.*|jsonw.*) echo 0 ;;
 	packet.h|encap.h|source.*|pipeline.*|decode*) echo 1 ;;
-	flow.*|proto.*) echo 2 ;;
-	tcp*|udp*|icmp*|dns*|quic*|rtp*|rtt.*|tunnels.*|analyzer.*) echo 3 ;;
+	flow.*|proto.*|tunnels.*) echo 2 ;;
+	tcp*|udp*|icmp*|dns*|quic*|rtp*|rtt.*|analyzer.*) echo 3 ;;
 	summary.*|findings.*|events.*|report*|fmt*|sink.*|writer.*|metrics.*|\
 	threshold.*|assert.*) echo 4 ;;
 	main.c|cli.*|run.*|outfile.*|cmd*|diff*) echo 5 ;;

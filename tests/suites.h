@@ -15,5 +15,6 @@ Suite	*xmalloc_suite(void);
 Suite	*udp_suite(void);
 Suite	*tunnel_suite(void);
 Suite	*linktypes_suite(void);
+Suite	*tunnel_report_suite(void);
 
 #endif
