@@ -5,7 +5,8 @@
  * value, so that both a --json report and --interval NDJSON (one record a
  * line, the final report last) load the same way: the last value with a
  * "transcope" object wins.  Each flow's key (protocol, client and server
- * address and port, id) is picked out once into a struct diff_flow; the
+ * address and port, its tunnels, id) is picked out once into a struct
+ * diff_flow; the
  * accessors here return NULL or a default for anything absent or of the
  * wrong type, which is how the rest of the command ignores odd shapes.
  */
@@ -189,6 +190,41 @@ diff_flow_cmp_id(const void *a, const void *b)
 	return 0;
 }
 
+/*
+ * A flow's tunnels: the array as json-c writes it (the key: types, outer
+ * addresses and ids must all agree), and a word per layer to print.
+ */
+static void
+tunnel_extract(struct diff_flow *fr, json_object *t)
+{
+	size_t	 i, n, used = 0;
+	int	 k;
+
+	if (t == NULL || !json_object_is_type(t, json_type_array) ||
+	    (n = json_object_array_length(t)) == 0)
+		return;
+	fr->tunnel = t;
+	fr->tunnel_key = json_object_to_json_string_ext(t, DIFF_JSON_FLAGS);
+	for (i = 0; i < n && used < sizeof fr->tunnel_short; i++) {
+		json_object	*l = json_object_array_get_idx(t, i);
+		const char	*type = diff_obj_string(l, "type");
+		int64_t		 id = diff_obj_int(l, "id", -1);
+
+		if (id >= 0)
+			k = snprintf(fr->tunnel_short + used,
+			    sizeof fr->tunnel_short - used, "%s%s:%lld",
+			    i ? "/" : "", type != NULL ? type : "?",
+			    (long long)id);
+		else
+			k = snprintf(fr->tunnel_short + used,
+			    sizeof fr->tunnel_short - used, "%s%s",
+			    i ? "/" : "", type != NULL ? type : "?");
+		if (k < 0)
+			break;
+		used += (size_t)k;
+	}
+}
+
 static void
 flow_extract(struct diff_flow *fr, json_object *o, size_t idx)
 {
@@ -205,6 +241,7 @@ flow_extract(struct diff_flow *fr, json_object *o, size_t idx)
 	fr->sip = diff_obj_string(s, "ip");
 	fr->cport = diff_obj_int(c, "port", -1);
 	fr->sport = diff_obj_int(s, "port", -1);
+	tunnel_extract(fr, diff_obj_get(o, "tunnel"));
 }
 
 int

@@ -2,9 +2,10 @@
  * transcope diff: pairing the flows of the old report with those of the new
  * (see diff.h).
  *
- * Two passes over the flows still unpaired: first by protocol, client and
- * server address and port; then the same without the client port, which a
- * new run usually changes.  Each pass sorts both sides by key then id and
+ * Two passes over the flows still unpaired: first by protocol, the tunnels
+ * (the flow's "tunnel" list, all of it: one inner conversation in two
+ * tunnels is two flows), client and server address and port; then the
+ * same without the client port, which a new run usually changes.  Each pass sorts both sides by key then id and
  * walks them together like a merge, so flows sharing a key pair up in id
  * order and the result depends only on the reports.
  */
@@ -38,6 +39,8 @@ key_cmp(const struct diff_flow *x, const struct diff_flow *y, bool full)
 	int	c;
 
 	if ((c = str_cmp(x->proto, y->proto)) != 0)
+		return c;
+	if ((c = str_cmp(x->tunnel_key, y->tunnel_key)) != 0)
 		return c;
 	if ((c = str_cmp(x->cip, y->cip)) != 0)
 		return c;

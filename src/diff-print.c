@@ -83,6 +83,10 @@ flow_text(FILE *out, const struct diff_flow *fr, const struct diff_flow *old)
 	endpoint_text(out, fr->cip, fr->cport);
 	fputs(" -> ", out);
 	endpoint_text(out, fr->sip, fr->sport);
+	if (fr->tunnel_short[0] != '\0') {
+		fputs(" in ", out);
+		put_text(out, fr->tunnel_short);
+	}
 }
 
 static void
@@ -218,6 +222,8 @@ change_json(struct jw *w, const struct diff_change *c)
 		put_str_or_null(w, "proto", fr->proto);
 		endpoint_json(w, "client", fr->cip, fr->cport);
 		endpoint_json(w, "server", fr->sip, fr->sport);
+		if (fr->tunnel != NULL)
+			put_value(w, "tunnel", fr->tunnel);
 	} else {
 		jw_null(w, "proto");
 		jw_null(w, "client");

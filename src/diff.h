@@ -74,6 +74,9 @@ struct diff_flow {
 	const char	*sip;
 	int64_t		 cport;		/* -1 when absent */
 	int64_t		 sport;
+	json_object	*tunnel;	/* its "tunnel" array, or NULL */
+	const char	*tunnel_key;	/* that as text (json-c's), or NULL */
+	char		 tunnel_short[96];	/* "vxlan:42", or "" */
 	struct diff_flow *peer;	/* matched flow of the other report */
 };
 

@@ -193,6 +193,29 @@ last_line history "within tolerance"
 check history-strict 3 ": history " --strict "$short" "$tmp/history.json"
 last_line history-strict "1 change beyond tolerance"
 
+# Tunnels: tun-vxlan-2vni has a data connection 10.200.0.1:40000 ->
+# 10.200.0.2:5201 in VNI 100 (flow 2) and one with the same endpoints in
+# VNI 200 (flow 4).  Each pairs with its own: without the VNI 100 one in
+# the new report, it is removed, and the VNI 200 one is unchanged (paired
+# by endpoints alone, flow 2 would have been compared with flow 4).
+if "$bin" --json captures/tun-vxlan-2vni.pcap >"$tmp/vni.json" 2>/dev/null
+then
+	vni=$tmp/vni.json
+	sed '/^{"id":2,/d' "$vni" >"$tmp/vni-no2.json"
+	check vni-equal 0 "within tolerance" "$vni" "$vni"
+	check vni-removed 3 "removed: flow 2 tcp 10.200.0.1:40000 -> 10.200.0.2:5201 in vxlan:100" \
+	    "$vni" "$tmp/vni-no2.json"
+	last_line vni-removed "1 change beyond tolerance"
+	check vni-removed-json 3 '"kind":"removed","counted":true,"flow_old":2,"flow_new":null,"proto":"tcp","client":{"ip":"10.200.0.1","port":40000},"server":{"ip":"10.200.0.2","port":5201},"tunnel":[{"type":"vxlan","outer":{"src":"198.18.20.1","dst":"198.18.20.2"},"id":100}],' \
+	    --json "$vni" "$tmp/vni-no2.json"
+	pk=$(edit "$vni" 4 '"c2s":{"packets":' "" "")
+	edit "$vni" 4 '"c2s":{"packets":' 1 1 >"$tmp/vni-pk.json"
+	check vni-packets 3 "flow 4 tcp 10.200.0.1:40000 -> 10.200.0.2:5201 in vxlan:200: c2s.packets $pk -> $((pk + 1))" \
+	    "$vni" "$tmp/vni-pk.json"
+else
+	echo "FAIL: vni: cannot make the report"; fail=$((fail + 1))
+fi
+
 # Capture: undecoded frames appear.
 sed 's/"undecoded":{}/"undecoded":{"truncated_tcp":2,"bad_udp_length":1}/' \
     "$short" >"$tmp/undecoded.json"
