@@ -13,6 +13,10 @@
  * the input is handed to the callback once, complete, and then freed; so
  * memory holds only the active flows.  Without a callback every flow stays
  * in the table until analyzer_free() (the unit tests rely on this).
+ *
+ * The flow table counts tunnelled packets into the analyzer's own tunnel
+ * list (flow_table_count_tunnels()): a struct analyzer stays where
+ * analyzer_init() put it.
  */
 #ifndef TRANSCOPE_ANALYZER_H
 #define TRANSCOPE_ANALYZER_H
