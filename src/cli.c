@@ -91,9 +91,9 @@ usage(FILE *out)
 "                 [--duration seconds] [options] [expression]\n"
 "       transcope -D\n"
 "\n"
-"Analyse the TCP and UDP flows in pcap or pcapng capture files.  Several\n"
-"files are merged in time order.  A trailing expression is a BPF filter,\n"
-"as for tcpdump.\n"
+"Analyse the TCP and UDP flows in pcap or pcapng capture files, plain or\n"
+"compressed (gzip, zstd, xz, bzip2, lz4).  Several files are merged in\n"
+"time order.  A trailing expression is a BPF filter, as for tcpdump.\n"
 "\n"
 "  -r, --read FILE             read FILE (may be repeated; also positional)\n"
 "  -i, --interface IFACE       capture live on IFACE until -c, --duration,\n"
@@ -104,7 +104,8 @@ usage(FILE *out)
 "                              enough for every header)\n"
 "  -B, --buffer-size KIB       live: kernel capture buffer size\n"
 "  -Z, --relinquish-privileges USER  live: run as USER once capturing\n"
-"  -w, --write FILE            also write the packets read to FILE (pcap)\n"
+"  -w, --write FILE            also write the packets read to FILE (pcap:\n"
+"                              one link type)\n"
 "  -c, --count N               stop after N packets\n"
 "      --duration SECONDS      live: stop after SECONDS\n"
 "      --interval SECONDS      report every SECONDS while capturing: text,\n"
@@ -185,7 +186,7 @@ static bool
 looks_like_file(const char *arg)
 {
 	static const char *const exts[] = { ".pcap", ".pcapng", ".cap",
-	    ".dmp", ".dump", ".gz" };
+	    ".dmp", ".dump", ".gz", ".zst", ".xz", ".bz2", ".lz4" };
 	struct stat sb;
 	size_t i, n = strlen(arg);
 

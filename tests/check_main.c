@@ -17,6 +17,7 @@ main(void)
 	srunner_add_suite(sr, metrics_suite());
 	srunner_add_suite(sr, xmalloc_suite());
 	srunner_add_suite(sr, udp_suite());
+	srunner_add_suite(sr, source_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -13,5 +13,6 @@ Suite	*findings_suite(void);
 Suite	*metrics_suite(void);
 Suite	*xmalloc_suite(void);
 Suite	*udp_suite(void);
+Suite	*source_suite(void);
 
 #endif
