@@ -159,6 +159,7 @@ analysis_finish(struct analysis *a, const struct options *opt,
 	analyzer_finish(&a->an);
 	ri->files = opt->files;
 	ri->nfiles = opt->nfiles;
+	ri->ninterfaces = source_interfaces(a->src, &ri->interfaces);
 	ri->long_view = opt->report.long_view;
 	if (outfile_events_close(&a->evlog, opt->eventspath) != 0)
 		status = EXIT_INPUT;

@@ -495,6 +495,7 @@ expect_cap packets 2
 # 4096 interfaces are kept (and reported), the 4097th is damage.
 damaged ng-many-interfaces "more than 4096"
 expect_cap packets 2
+check "the 4096 interfaces are listed" grep -q -F '"index":4095,' "$out"
 
 unreadable ng-missing-shb "unknown file format"
 
@@ -502,6 +503,7 @@ unreadable ng-missing-shb "unknown file format"
 decodable ng-caplen-over-snaplen
 expect_cap packets 1
 expect_cap captured_bytes 64
+expect_out '"snaplen":64,'
 
 # Two sections, little- and big-endian, Ethernet then raw IP, EPB, the
 # obsolete PB, blocks to skip: one connection, 4 packets on each.
@@ -510,12 +512,13 @@ expect_cap packets 8
 expect_cap flows 1
 expect_count protocols tcp 8
 expect_obj undecoded ''
-expect_out '{"dlt":1,"name":"EN10MB","packets":4,'
-expect_out '{"dlt":12,"name":"RAW","packets":4,'
+expect_out '"index":0,"name":"eth0","dlt":1,"link_type":"EN10MB","packets":4,'
+expect_out '"index":1,"name":"tun0","dlt":12,"link_type":"RAW","packets":4,'
 check "the connection is complete (SF)" grep -q -F '"state":"SF"' "$out"
 
 decodable ng-section-only
 expect_cap packets 0
+expect_out '"interfaces":[]'
 
 # ---------------------------------------------------------------- compressed
 
