@@ -23,8 +23,10 @@
  * and reads no further.  Memory is one block buffer (at most
  * PCAPNG_MAX_BLOCK) and at most PCAPNG_MAX_INTERFACES interfaces.
  *
- * Timestamps become nanoseconds exactly as libpcap converts them, so a
- * pcapng file gives the same report through this reader as through libpcap.
+ * Timestamps become nanoseconds exactly as libpcap converts them (which
+ * overflows for resolutions finer than 2^-34 s; this reader does not), so
+ * a pcapng file gives the same report through this reader as through
+ * libpcap.
  */
 #ifndef TRANSCOPE_SOURCE_PCAPNG_H
 #define TRANSCOPE_SOURCE_PCAPNG_H
