@@ -1,6 +1,7 @@
 #!/bin/sh
 # Seed corpora from captures/: for fuzz_file, the capture files themselves
-# (cut to their first 64 KiB); for fuzz_packets, each capture's first
+# (cut to their first 64 KiB; pcapng and compressed ones whole, they are
+# small); for fuzz_packets, each capture's first
 # packets in the harness's input format (link byte, then length-prefixed
 # frames).
 set -eu
@@ -9,6 +10,9 @@ mkdir -p fuzz/seeds-file fuzz/seeds-packets
 for f in captures/*.pcap; do
 	n=$(basename "$f" .pcap)
 	head -c 65536 "$f" > "fuzz/seeds-file/$n"
+done
+for f in captures/*.pcapng captures/*.pcap.*; do
+	[ -f "$f" ] && cp "$f" "fuzz/seeds-file/$(basename "$f")"
 done
 python3 - <<'PY' 2>/dev/null || echo "fuzz: no python3, packet seeds skipped"
 import glob, os, struct

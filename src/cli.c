@@ -94,9 +94,9 @@ usage(FILE *out)
 "                 [--duration seconds] [options] [expression]\n"
 "       transcope -D\n"
 "\n"
-"Analyse the TCP and UDP flows in pcap or pcapng capture files.  Several\n"
-"files are merged in time order.  A trailing expression is a BPF filter,\n"
-"as for tcpdump.\n"
+"Analyse the TCP and UDP flows in pcap or pcapng capture files, plain or\n"
+"compressed (gzip, zstd, xz, bzip2, lz4).  Several files are merged in\n"
+"time order.  A trailing expression is a BPF filter, as for tcpdump.\n"
 "\n"
 "  -r, --read FILE             read FILE (may be repeated; also positional)\n"
 "  -i, --interface IFACE       capture live on IFACE until -c, --duration,\n"
@@ -107,7 +107,8 @@ usage(FILE *out)
 "                              enough for every header)\n"
 "  -B, --buffer-size KIB       live: kernel capture buffer size\n"
 "  -Z, --relinquish-privileges USER  live: run as USER once capturing\n"
-"  -w, --write FILE            also write the packets read to FILE (pcap)\n"
+"  -w, --write FILE            also write the packets read to FILE (pcap:\n"
+"                              one link type)\n"
 "  -c, --count N               stop after N packets\n"
 "      --duration SECONDS      live: stop after SECONDS\n"
 "      --interval SECONDS      report every SECONDS while capturing: text,\n"
@@ -139,10 +140,11 @@ usage(FILE *out)
 "      --finished-timeout S    ... a TCP flow whose last FIN was ACKed, or\n"
 "                              that was reset (1)\n"
 "      --udp-timeout S         ... a UDP flow (60)\n"
-"      --threads 1|2           files: 2 reads and decodes packets, and\n"
-"                              writes JSON flow records, in threads of\n"
-"                              their own while flows are analysed (default\n"
-"                              2 with 2 or more CPUs); same report either way\n"
+"      --threads 1|2           files: 2 reads and decodes packets (and\n"
+"                              decompresses), and writes JSON flow records,\n"
+"                              in threads of their own while flows are\n"
+"                              analysed (default 2 with 2 or more CPUs);\n"
+"                              same report either way\n"
 "      --tunnel-port TYPE:PORT UDP PORT carries tunnel TYPE: vxlan, geneve,\n"
 "                              gtp (GTP-U) or teredo (may be repeated)\n"
 "      --no-decap              do not decapsulate tunnels (VXLAN 4789,\n"
@@ -193,7 +195,7 @@ static bool
 looks_like_file(const char *arg)
 {
 	static const char *const exts[] = { ".pcap", ".pcapng", ".cap",
-	    ".dmp", ".dump", ".gz" };
+	    ".dmp", ".dump", ".gz", ".zst", ".xz", ".bz2", ".lz4" };
 	struct stat sb;
 	size_t i, n = strlen(arg);
 

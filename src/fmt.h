@@ -57,6 +57,9 @@ struct jw;
 struct report_info {
 	char *const	*files;
 	int		 nfiles;
+	/* Every file's interfaces (or the device), with packets read. */
+	const struct source_interface *interfaces;
+	int		 ninterfaces;
 	bool		 long_view;	/* text: tcptrace -l style per flow */
 	const char	*interface;	/* live capture: the device, or NULL */
 	int		 have_drops;	/* live: the counts below are known */

@@ -331,6 +331,36 @@ w_link_types(struct jw *w, const struct capture_stats *st)
 	jw_arr_end(w);
 }
 
+/* Each capture interface, with the packets read from it (source.h). */
+static void
+w_interfaces(struct jw *w, const struct report_info *ri)
+{
+	int i;
+
+	jw_arr_begin(w, "interfaces");
+	for (i = 0; i < ri->ninterfaces; i++) {
+		const struct source_interface *ifc = &ri->interfaces[i];
+
+		jw_obj_begin(w, NULL);
+		if (ifc->file_index >= 0 && ifc->file_index < ri->nfiles)
+			jw_str(w, "file", ri->files[ifc->file_index]);
+		else
+			jw_null(w, "file");
+		jw_int(w, "index", ifc->index);
+		if (ifc->name != NULL)
+			jw_str(w, "name", ifc->name);
+		else
+			jw_null(w, "name");
+		jw_int(w, "dlt", ifc->dlt);
+		jw_str(w, "link_type", link_type_label(ifc->dlt));
+		jw_u64(w, "packets", ifc->packets);
+		jw_u64(w, "snaplen", ifc->snaplen);
+		jw_str(w, "ts_resolution", ifc->ts_resolution);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
 /* Packets by kind, undecoded by reason, anomalies by name. */
 static void
 w_packet_kinds(struct jw *w, const struct capture_stats *st)
@@ -408,6 +438,7 @@ w_capture(struct jw *w, const struct analyzer *an,
 		jw_str(w, NULL, ri->files[i]);
 	jw_arr_end(w);
 	w_link_types(w, st);
+	w_interfaces(w, ri);
 	jw_u64(w, "packets", st->packets);
 	jw_u64(w, "bytes", st->wire_bytes);
 	jw_u64(w, "captured_bytes", st->captured_bytes);

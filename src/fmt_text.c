@@ -30,6 +30,36 @@
 #include "services.h"
 #include "tcp.h"
 
+/*
+ * The interfaces of each file that has more than one (pcapng), a line
+ * each; a file with one says all in "files" and "link types".
+ */
+static void
+head_interfaces(FILE *out, const struct report_info *ri)
+{
+	const char *label = "interfaces";
+	int i, k, n;
+
+	for (i = 0; i < ri->ninterfaces; i++) {
+		const struct source_interface *ifc = &ri->interfaces[i];
+
+		for (k = n = 0; k < ri->ninterfaces; k++)
+			n += ri->interfaces[k].file_index == ifc->file_index;
+		if (n < 2)
+			continue;
+		fprintf(out, "  %-14s ", label);
+		label = "";
+		if (ri->nfiles > 1 && ifc->file_index >= 0 &&
+		    ifc->file_index < ri->nfiles)
+			fprintf(out, "%s ", ri->files[ifc->file_index]);
+		fprintf(out, "#%d %s: %s (%d) %" PRIu64 " packets, snaplen %"
+		    PRIu32 ", timestamps %s s\n", ifc->index,
+		    ifc->name != NULL ? ifc->name : "(no name)",
+		    link_type_label(ifc->dlt), ifc->dlt, ifc->packets,
+		    ifc->snaplen, ifc->ts_resolution);
+	}
+}
+
 /* Where the packets came from, how many, when. */
 static void
 head_capture(FILE *out, const struct analyzer *an,
@@ -57,6 +87,7 @@ head_capture(FILE *out, const struct analyzer *an,
 		    decode_link_type_supported(st->links[i].dlt) ? "" :
 		    " unsupported");
 	fprintf(out, "%s\n", st->nlinks ? "" : " none");
+	head_interfaces(out, ri);
 	fprintf(out, "  %-14s %" PRIu64 "\n", "packets", st->packets);
 	fprintf(out, "  %-14s %" PRIu64 " on the wire, %" PRIu64
 	    " captured\n", "bytes", st->wire_bytes, st->captured_bytes);

@@ -92,9 +92,12 @@ analysis_open(struct analysis *a, const struct options *opt)
 
 	if (opt->live.device != NULL)
 		a->src = source_open_live(&opt->live, opt->filter, errbuf, &st);
-	else
+	else {
+		/* Two threads: a compressed file is decoded in one more. */
+		source_set_decode_ahead(run_threads(opt) == 2);
 		a->src = source_open_files(opt->files, opt->nfiles,
 		    opt->filter, errbuf, &st);
+	}
 	if (a->src == NULL) {
 		fprintf(stderr, "transcope: %s\n", errbuf);
 		return st == SOURCE_ERR_FILTER ? EXIT_USAGE : EXIT_INPUT;
@@ -160,6 +163,7 @@ analysis_finish(struct analysis *a, const struct options *opt,
 	analyzer_finish(&a->an);
 	ri->files = opt->files;
 	ri->nfiles = opt->nfiles;
+	ri->ninterfaces = source_interfaces(a->src, &ri->interfaces);
 	ri->long_view = opt->report.long_view;
 	if (outfile_events_close(&a->evlog, opt->eventspath) != 0)
 		status = EXIT_INPUT;

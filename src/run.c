@@ -327,12 +327,20 @@ run_finish(struct run *r, struct report_info *ri)
 }
 
 int
+run_threads(const struct options *opt)
+{
+	if (opt->threads != 0)
+		return opt->threads;
+	return sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? 2 : 1;
+}
+
+int
 run_capture(const struct options *opt, struct source *src,
     struct analyzer *an, struct report_sink *sink, struct report_info *ri)
 {
 	struct run r;
 	struct pipeline *pl = NULL;
-	int threads = opt->threads;
+	int threads = run_threads(opt);
 
 	memset(&r, 0, sizeof r);
 	r.opt = opt;
@@ -340,8 +348,6 @@ run_capture(const struct options *opt, struct source *src,
 	r.an = an;
 	r.sink = sink;
 	run_start(&r);
-	if (threads == 0)
-		threads = sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? 2 : 1;
 	if (threads == 2 && !source_is_live(src)) {
 		/*
 		 * Files: flow records are formatted, and packets read and

@@ -12,6 +12,9 @@
 #include "report.h"
 #include "source.h"
 
+/* --threads as it applies: 1 or 2 (0, the default, is by CPUs online). */
+int	run_threads(const struct options *);
+
 /*
  * Read src to its end into an, whose finished flows go to sink; fill *ri's
  * capture facts (interface, drops).  0, or -1 when some input was damaged

@@ -1,43 +1,72 @@
 /*
  * Offline sources: see source.h.
  *
- * The merge keeps one pending frame per file (libpcap's buffer for it) and
- * hands out the earliest; ties go to the file named first, so the order is
- * deterministic.  With one file, or files that do not overlap in time, the
- * stream is simply each file in turn.
+ * Each file is a byte stream (source_stream.c: plain, or decompressed as
+ * it is read) that one of two readers parses: libpcap for pcap, whose
+ * every frame has the file's link type, or source_pcapng.c for pcapng,
+ * whose frames each have their own interface's.  One reader for all
+ * pcapng, not libpcap where it can: libpcap refuses interfaces of
+ * different link types (or snapshot lengths) in one file, does not say
+ * which interface a packet came from, and the two convert timestamps the
+ * same way, so a pcapng file libpcap could read gives the same report.
+ *
+ * The merge keeps one pending frame per file and hands out the earliest;
+ * ties go to the file named first, so the order is deterministic.  With
+ * one file, or files that do not overlap in time, the stream is simply
+ * each file in turn.
+ *
+ * A BPF filter is compiled once per link type of a file: for a pcap file
+ * on its pcap_t, for a pcapng file on a pcap_open_dead() of each link type
+ * its interfaces have, as they are described.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <pcap/pcap.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <stdio.h>
-#ifdef HAVE_STDIO_EXT_H
-#include <stdio_ext.h>
-#endif
 #include <stdlib.h>
 #include <string.h>
 
 #include "source.h"
+#include "source_pcapng.h"
+#include "source_stream.h"
 #include "xmalloc.h"
+
+/* A compiled filter for one link type (pcapng files). */
+struct link_filter {
+	int		 dlt;
+	struct bpf_program prog;
+};
 
 struct source_file {
 	char		*path;
-	pcap_t		*pcap;
-	int		 dlt;
+	struct stream	*stream;	/* its bytes; NULL for a live source */
+	pcap_t		*pcap;		/* pcap files, and live */
+	struct pcapng	*ng;		/* pcapng files */
+	int		 dlt;		/* pcap: the file's link type */
 	int		 done;		/* no more frames (pcap stays open) */
-	int		 pending;	/* a frame is waiting in hdr/data */
-	struct pcap_pkthdr *hdr;
-	const u_char	*data;
+	int		 pending;	/* a frame is waiting in fr/ph */
+	struct raw_frame fr;		/* the pending frame */
+	struct pcap_pkthdr ph;		/* ... as libpcap describes it */
+	int		 fr_iface;	/* ... and its interface */
 	uint64_t	 size;		/* file size, 0 if unknown (a pipe) */
 	uint64_t	 read;		/* bytes read when it ended */
 	int		 has_filter;
-	struct bpf_program filter;	/* applied here, record by record */
+	struct bpf_program filter;	/* pcap: applied here, record by record */
 	uint32_t	 rec_hdr;	/* pcap record header size; 0: pcapng */
 	uint64_t	 next_off;	/* pcap: where the next record starts */
-	char		*iobuf;		/* the stream's buffer, freed after it */
+
+	/* Its interfaces (a pcap file has one), with what is counted. */
+	struct source_interface *ifaces;
+	int		 nifaces;
+	int		 ifaces_cap;
+	int		*iface_filter;	/* pcapng: index into filters */
+	struct link_filter *filters;
+	int		 nfilters;
 };
 
 struct source {
@@ -47,7 +76,11 @@ struct source {
 	int		 live;
 	int		 live_fd;	/* to poll(); -1 if none */
 	int		 timeout_ms;
+	char		*filter;	/* the expression, for pcapng's new links */
 	pcap_dumper_t	*dumper;
+	pcap_t		*dump_dead;	/* what the dumper was opened on, if ours */
+	int		 dump_dlt;
+	struct source_interface *all;	/* source_interfaces() */
 };
 
 static int	compile_filter(pcap_t *, const char *, struct bpf_program *,
@@ -62,28 +95,33 @@ ts_to_ns(const struct timeval *tv)
 	return (uint64_t)tv->tv_sec * 1000000000ULL + (uint64_t)tv->tv_usec;
 }
 
+static const char *
+dlt_name(int dlt)
+{
+	const char *name = pcap_datalink_val_to_name(dlt);
+
+	return name != NULL ? name : "?";
+}
+
 /*
  * The record header size of a classic pcap file from its magic number, or
- * 0 for pcapng, a pipe, or anything else (offsets are then approximate).
+ * 0 for anything else (offsets are then approximate); and the resolution
+ * of its timestamps, as pcapng's if_tsresol.
  */
 static uint32_t
-pcap_record_header_size(const char *path)
+pcap_record_header_size(const uint8_t *m, size_t n, uint8_t *tsresol)
 {
-	uint8_t m[4];
 	uint32_t le, be;
-	FILE *fp;
 
-	if (strcmp(path, "-") == 0 || (fp = fopen(path, "rb")) == NULL)
+	*tsresol = 6;
+	if (n < 4)
 		return 0;
-	if (fread(m, 1, 4, fp) != 4) {
-		fclose(fp);
-		return 0;
-	}
-	fclose(fp);
 	le = (uint32_t)m[0] | (uint32_t)m[1] << 8 | (uint32_t)m[2] << 16 |
 	    (uint32_t)m[3] << 24;
 	be = (uint32_t)m[3] | (uint32_t)m[2] << 8 | (uint32_t)m[1] << 16 |
 	    (uint32_t)m[0] << 24;
+	if (le == 0xa1b23c4d || be == 0xa1b23c4d)
+		*tsresol = 9;
 	if (le == 0xa1b2c3d4 || be == 0xa1b2c3d4 || le == 0xa1b23c4d ||
 	    be == 0xa1b23c4d)
 		return 16;
@@ -111,68 +149,199 @@ read_buffer_size(int nfiles)
 	    n < READ_BUFFER_MIN ? READ_BUFFER_MIN : n;
 }
 
-/*
- * pcap_open_offline() with nanosecond timestamps, but on a stream we open
- * with a large buffer.  Errors read as libpcap's own ("PATH: cause").
- */
-static pcap_t *
-open_offline(struct source_file *sf, const char *path, size_t bufsize,
-    char *pcap_err)
+/* A new interface of sf; its packets are counted from 0. */
+static struct source_interface *
+interface_add(struct source_file *sf, int file_index, int dlt,
+    uint32_t snaplen, uint8_t tsresol, const char *name)
 {
-	pcap_t *p;
-	FILE *fp;
+	struct source_interface *ifc;
 
-	if (strcmp(path, "-") == 0)
-		fp = stdin;
-	else if ((fp = fopen(path, "rb")) == NULL) {
-		snprintf(pcap_err, PCAP_ERRBUF_SIZE, "%s: %s", path,
-		    strerror(errno));
-		return NULL;
+	if (sf->nifaces == sf->ifaces_cap) {
+		sf->ifaces_cap = sf->ifaces_cap ? sf->ifaces_cap * 2 : 4;
+		sf->ifaces = xreallocarray(sf->ifaces, (size_t)sf->ifaces_cap,
+		    sizeof *sf->ifaces);
+		sf->iface_filter = xreallocarray(sf->iface_filter,
+		    (size_t)sf->ifaces_cap, sizeof *sf->iface_filter);
 	}
-	/*
-	 * glibc ignores the size unless given the buffer.  stdin outlives
-	 * pcap_close(), so its buffer must too.  setvbuf() fails only if
-	 * I/O has started (stdin named twice): the default then serves.
-	 */
-	if (fp == stdin) {
-		static char stdin_buf[READ_BUFFER_MAX];
+	ifc = &sf->ifaces[sf->nifaces];
+	memset(ifc, 0, sizeof *ifc);
+	ifc->file_index = file_index;
+	ifc->index = sf->nifaces;
+	ifc->name = name != NULL ? xstrdup(name) : NULL;
+	ifc->dlt = dlt;
+	ifc->snaplen = snaplen;
+	snprintf(ifc->ts_resolution, sizeof ifc->ts_resolution, "%s%u",
+	    tsresol & 0x80 ? "2^-" : "10^-", tsresol & 0x7fu);
+	sf->iface_filter[sf->nifaces] = -1;
+	sf->nifaces++;
+	return ifc;
+}
 
-		(void)setvbuf(fp, stdin_buf, _IOFBF, sizeof stdin_buf);
-	} else {
-		sf->iobuf = xmalloc(bufsize);
-		(void)setvbuf(fp, sf->iobuf, _IOFBF, bufsize);
+/*
+ * The filter for a pcapng interface's link type, compiled the first time
+ * that link type is seen.  -1 if the expression means nothing for it.
+ */
+static int
+link_filter(struct source_file *sf, int dlt, const char *filter,
+    char *errbuf, enum source_status *st)
+{
+	struct link_filter *lf;
+	pcap_t *dead;
+	int i, rc;
+
+	for (i = 0; i < sf->nfilters; i++)
+		if (sf->filters[i].dlt == dlt)
+			return i;
+	/* 262144: libpcap's largest snapshot; no filter depends on it. */
+	if ((dead = pcap_open_dead(dlt, 262144)) == NULL) {
+		snprintf(errbuf, SOURCE_ERRBUF_SIZE, "%s: cannot compile the "
+		    "filter for link type %d", sf->path, dlt);
+		*st = SOURCE_ERR_FILTER;
+		return -1;
 	}
-#ifdef HAVE_STDIO_EXT_H
+	sf->filters = xreallocarray(sf->filters, (size_t)sf->nfilters + 1,
+	    sizeof *sf->filters);
+	lf = &sf->filters[sf->nfilters];
+	lf->dlt = dlt;
+	rc = pcap_compile(dead, &lf->prog, filter, 1, PCAP_NETMASK_UNKNOWN);
+	if (rc != 0) {
+		snprintf(errbuf, SOURCE_ERRBUF_SIZE, "bad filter expression "
+		    "'%s' for link type %s (%d) in %s: %s", filter,
+		    dlt_name(dlt), dlt, sf->path, pcap_geterr(dead));
+		*st = SOURCE_ERR_FILTER;
+	}
+	pcap_close(dead);
+	if (rc != 0)
+		return -1;
+	return sf->nfilters++;
+}
+
+/*
+ * Take up the interfaces a pcapng file has described since the last call:
+ * their records, and (if compile) their link type's filter.  -1 (errbuf
+ * set) if the filter cannot be compiled for one.
+ */
+static int
+sync_interfaces(struct source *s, struct source_file *sf, int file_index,
+    bool compile, char *errbuf, enum source_status *st)
+{
+	int n = pcapng_interface_count(sf->ng);
+
+	while (sf->nifaces < n) {
+		const struct pcapng_interface *ni =
+		    pcapng_interface(sf->ng, sf->nifaces);
+		int k = sf->nifaces;
+
+		interface_add(sf, file_index, ni->dlt, ni->snaplen,
+		    ni->tsresol, ni->name);
+		if (compile && s->filter != NULL &&
+		    (sf->iface_filter[k] = link_filter(sf, ni->dlt, s->filter,
+		    errbuf, st)) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Open one file: its stream, then libpcap or the pcapng reader.  Errors
+ * read "PATH: cause".
+ */
+static int
+source_file_open(struct source *s, struct source_file *sf, int i,
+    size_t bufsize, char *errbuf, enum source_status *st)
+{
+	char pcap_err[PCAP_ERRBUF_SIZE], err[STREAM_ERRBUF_SIZE];
+	const char *codec, *why;
+	const uint8_t *head;
+	struct stat sb;
+	size_t nhead;
+	uint8_t tsresol;
+
+	*st = SOURCE_ERR_OPEN;
+	if ((sf->stream = stream_open(sf->path, bufsize, err)) == NULL) {
+		snprintf(errbuf, SOURCE_ERRBUF_SIZE, "%s: %s", sf->path, err);
+		return -1;
+	}
+	codec = stream_codec_name(stream_codec(sf->stream));
+	if (stat(sf->path, &sb) == 0 && S_ISREG(sb.st_mode))
+		sf->size = (uint64_t)sb.st_size;
+	nhead = stream_head(sf->stream, &head);
+	if (pcapng_magic(head, nhead)) {
+		char ngerr[PCAPNG_ERRBUF_SIZE];
+
+		sf->ng = pcapng_open(stream_file(sf->stream), ngerr);
+		if (sf->ng == NULL) {
+			why = stream_error(sf->stream);
+			snprintf(errbuf, SOURCE_ERRBUF_SIZE, "%s: %s", sf->path,
+			    why != NULL ? why : ngerr);
+			return -1;
+		}
+		return sync_interfaces(s, sf, i, true, errbuf, st);
+	}
+	sf->rec_hdr = pcap_record_header_size(head, nhead, &tsresol);
+	sf->next_off = 24;
+	pcap_err[0] = '\0';
+	sf->pcap = pcap_fopen_offline_with_tstamp_precision(
+	    stream_file(sf->stream), PCAP_TSTAMP_PRECISION_NANO, pcap_err);
+	if (sf->pcap == NULL) {
+		size_t n = strlen(sf->path);
+
+		if ((why = stream_error(sf->stream)) != NULL)
+			snprintf(errbuf, SOURCE_ERRBUF_SIZE, "%s: %s",
+			    sf->path, why);
+		else if (codec != NULL)
+			snprintf(errbuf, SOURCE_ERRBUF_SIZE, "%s: %s-compressed:"
+			    " %s", sf->path, codec, pcap_err);
+		/* libpcap names the file in some messages, not others. */
+		else if (strncmp(pcap_err, sf->path, n) == 0 &&
+		    pcap_err[n] == ':')
+			snprintf(errbuf, SOURCE_ERRBUF_SIZE, "%s", pcap_err);
+		else
+			snprintf(errbuf, SOURCE_ERRBUF_SIZE, "%s: %s",
+			    sf->path, pcap_err);
+		return -1;
+	}
+	sf->dlt = pcap_datalink(sf->pcap);
+	interface_add(sf, i, sf->dlt, (uint32_t)pcap_snapshot(sf->pcap),
+	    tsresol, NULL);
 	/*
-	 * libpcap reads a record with two fread()s, each of which locks the
-	 * stream once the process has a second thread.  Only one thread at
-	 * a time ever reads a source (the reader thread, or main), so skip
-	 * the locks.
+	 * The filter runs here, not inside libpcap, so every record passes
+	 * through source_file_fill() and its offset is known when one turns
+	 * out damaged.
 	 */
-	__fsetlocking(fp, FSETLOCKING_BYCALLER);
-#endif
-	p = pcap_fopen_offline_with_tstamp_precision(fp,
-	    PCAP_TSTAMP_PRECISION_NANO, pcap_err);
-	if (p == NULL) {
-		/* libpcap closes the stream only once it has opened it. */
-		if (fp != stdin)
-			fclose(fp);
-		free(sf->iobuf);
-		sf->iobuf = NULL;
+	if (s->filter != NULL) {
+		if (compile_filter(sf->pcap, s->filter, &sf->filter, errbuf,
+		    st) != 0)
+			return -1;
+		sf->has_filter = 1;
 	}
-	return p;
+	return 0;
 }
 
 static void
 source_file_close(struct source_file *sf)
 {
 	sf->read = sf->size;
-	if (sf->pcap != NULL)
+	if (sf->pcap != NULL && sf->stream != NULL) {
+		/* libpcap closes the stream's FILE; the rest is ours. */
 		pcap_close(sf->pcap);
+		stream_free(sf->stream);
+	} else if (sf->pcap != NULL)
+		pcap_close(sf->pcap);		/* live */
+	else if (sf->stream != NULL) {
+		pcapng_close(sf->ng);
+		stream_close(sf->stream);
+	}
 	sf->pcap = NULL;
-	free(sf->iobuf);		/* after the stream that used it */
-	sf->iobuf = NULL;
+	sf->ng = NULL;
+	sf->stream = NULL;
 	sf->pending = 0;
+}
+
+void
+source_set_decode_ahead(bool on)
+{
+	stream_set_decode_ahead(on);
 }
 
 struct source *
@@ -180,56 +349,21 @@ source_open_files(char *const *paths, int npaths, const char *filter,
     char *errbuf, enum source_status *st)
 {
 	struct source *s = xcalloc(1, sizeof *s);
-	char pcap_err[PCAP_ERRBUF_SIZE];
 	int i;
 
 	s->files = xcalloc((size_t)npaths, sizeof *s->files);
 	s->nfiles = npaths;
 	s->last = -1;
 	s->live_fd = -1;
+	s->filter = filter != NULL ? xstrdup(filter) : NULL;
 	for (i = 0; i < npaths; i++) {
 		struct source_file *sf = &s->files[i];
 
 		sf->path = xstrdup(paths[i]);
-		pcap_err[0] = '\0';
-		sf->pcap = open_offline(sf, paths[i], read_buffer_size(npaths),
-		    pcap_err);
-		if (sf->pcap == NULL) {
-			size_t n = strlen(paths[i]);
-
-			/* libpcap names the file in some messages, not others. */
-			if (strncmp(pcap_err, paths[i], n) == 0 &&
-			    pcap_err[n] == ':')
-				snprintf(errbuf, SOURCE_ERRBUF_SIZE, "%s",
-				    pcap_err);
-			else
-				snprintf(errbuf, SOURCE_ERRBUF_SIZE, "%s: %s",
-				    paths[i], pcap_err);
-			*st = SOURCE_ERR_OPEN;
+		if (source_file_open(s, sf, i, read_buffer_size(npaths),
+		    errbuf, st) != 0) {
 			source_close(s);
 			return NULL;
-		}
-		sf->dlt = pcap_datalink(sf->pcap);
-		{
-			struct stat sb;
-
-			if (stat(paths[i], &sb) == 0 && S_ISREG(sb.st_mode))
-				sf->size = (uint64_t)sb.st_size;
-		}
-		sf->rec_hdr = pcap_record_header_size(paths[i]);
-		sf->next_off = 24;
-		/*
-		 * The filter runs here, not inside libpcap, so every record
-		 * passes through source_file_fill() and its offset is known
-		 * when one turns out damaged.
-		 */
-		if (filter != NULL) {
-			if (compile_filter(sf->pcap, filter, &sf->filter, errbuf,
-			    st) != 0) {
-				source_close(s);
-				return NULL;
-			}
-			sf->has_filter = 1;
 		}
 	}
 	*st = SOURCE_OK;
@@ -355,17 +489,68 @@ source_open_live(const struct live_options *lo, const char *filter,
 	s->files[0].path = xstrdup(lo->device);
 	s->files[0].pcap = p;
 	s->files[0].dlt = pcap_datalink(p);
+	interface_add(&s->files[0], -1, s->files[0].dlt,
+	    (uint32_t)pcap_snapshot(p), pcap_get_tstamp_precision(p) ==
+	    PCAP_TSTAMP_PRECISION_NANO ? 9 : 6, lo->device);
 	*st = SOURCE_OK;
 	return s;
+}
+
+/*
+ * The link type a pcap file written from the input would have: the one
+ * every interface described so far shares.  -1 (errbuf says why) if they
+ * differ.
+ */
+static int
+dump_link_type(struct source *s, char *errbuf)
+{
+	const struct source_interface *first = NULL;
+	int i, k;
+
+	for (i = 0; i < s->nfiles; i++)
+		for (k = 0; k < s->files[i].nifaces; k++) {
+			const struct source_interface *ifc =
+			    &s->files[i].ifaces[k];
+
+			if (first == NULL)
+				first = ifc;
+			else if (ifc->dlt != first->dlt) {
+				snprintf(errbuf, SOURCE_ERRBUF_SIZE, "-w writes "
+				    "pcap, which holds one link type, but the "
+				    "input has several: %s (%d) in %s, %s (%d) "
+				    "in %s", dlt_name(first->dlt), first->dlt,
+				    s->files[first->file_index].path,
+				    dlt_name(ifc->dlt), ifc->dlt,
+				    s->files[i].path);
+				return -1;
+			}
+		}
+	return first != NULL ? first->dlt : DLT_EN10MB;
 }
 
 int
 source_dump_open(struct source *s, const char *path, char *errbuf)
 {
-	s->dumper = pcap_dump_open(s->files[0].pcap, path);
+	pcap_t *p = s->files[0].pcap;
+
+	if (!s->live && (s->dump_dlt = dump_link_type(s, errbuf)) < 0)
+		return -1;
+	if (s->live)
+		s->dump_dlt = s->files[0].dlt;
+	if (p == NULL) {
+		/* pcapng first: a pcap_t of the link type, ns timestamps. */
+		s->dump_dead = pcap_open_dead_with_tstamp_precision(
+		    s->dump_dlt, 262144, PCAP_TSTAMP_PRECISION_NANO);
+		if ((p = s->dump_dead) == NULL) {
+			snprintf(errbuf, SOURCE_ERRBUF_SIZE, "%s: cannot "
+			    "write link type %d", path, s->dump_dlt);
+			return -1;
+		}
+	}
+	s->dumper = pcap_dump_open(p, path);
 	if (s->dumper == NULL) {
 		snprintf(errbuf, SOURCE_ERRBUF_SIZE, "%s: %s", path,
-		    pcap_geterr(s->files[0].pcap));
+		    pcap_geterr(p));
 		return -1;
 	}
 	return 0;
@@ -406,13 +591,10 @@ source_progress(struct source *s, uint64_t *done, uint64_t *total)
 	*done = *total = 0;
 	for (i = 0; i < s->nfiles; i++) {
 		struct source_file *sf = &s->files[i];
-		FILE *fp;
-		long off;
 
 		*total += sf->size;
-		if (sf->pcap != NULL && !s->live &&
-		    (fp = pcap_file(sf->pcap)) != NULL && (off = ftell(fp)) > 0)
-			*done += (uint64_t)off;
+		if (sf->stream != NULL)
+			*done += stream_position(sf->stream);
 		else
 			*done += sf->read;
 	}
@@ -449,40 +631,57 @@ source_list_interfaces(FILE *out, char *errbuf)
 	return 0;
 }
 
-/* errbuf: why sf could not be read on, and where. */
+/* errbuf: why sf could not be read on, and where (libpcap's files). */
 static void
 damage_message(struct source_file *sf, char *errbuf)
 {
-	FILE *fp = pcap_file(sf->pcap);
-	long off = fp != NULL ? ftell(fp) : -1;
+	const char *why = sf->stream != NULL ? stream_error(sf->stream) : NULL;
+	const char *codec = sf->stream != NULL ?
+	    stream_codec_name(stream_codec(sf->stream)) : NULL;
 
-	if (sf->rec_hdr != 0)
+	if (why != NULL)		/* decompression failed */
+		snprintf(errbuf, SOURCE_ERRBUF_SIZE, "%s: %s", sf->path, why);
+	else if (sf->rec_hdr != 0)
 		snprintf(errbuf, SOURCE_ERRBUF_SIZE,
-		    "%s: damaged record at byte offset %llu: %s",
+		    "%s: damaged record at byte offset %llu%s: %s",
 		    sf->path, (unsigned long long)sf->next_off,
+		    codec != NULL ? " of the decompressed data" : "",
 		    pcap_geterr(sf->pcap));
-	else if (off >= 0)	/* pcapng: where reading stopped */
-		snprintf(errbuf, SOURCE_ERRBUF_SIZE,
-		    "%s: damaged before byte offset %ld: %s", sf->path,
-		    off, pcap_geterr(sf->pcap));
 	else
 		snprintf(errbuf, SOURCE_ERRBUF_SIZE, "%s: %s",
 		    sf->path, pcap_geterr(sf->pcap));
 }
 
-/* Make sure sf has a pending frame if it has any left; -1 on damage. */
-static int
-source_file_fill(struct source *s, struct source_file *sf, char *errbuf)
+/* The frame libpcap just read is the pending one. */
+static void
+pending_from_pcap(struct source_file *sf, int file_index,
+    const struct pcap_pkthdr *h, const u_char *data)
 {
+	sf->ph = *h;
+	sf->fr.data = data;
+	sf->fr.caplen = h->caplen;
+	sf->fr.len = h->len;
+	sf->fr.ts_ns = ts_to_ns(&h->ts);
+	sf->fr.dlt = sf->dlt;
+	sf->fr.file_index = file_index;
+	sf->fr_iface = 0;
+	sf->pending = 1;
+}
+
+/* A pcap file (or live): a pending frame if any is left; -1 on damage. */
+static int
+pcap_fill(struct source *s, struct source_file *sf, int file_index,
+    char *errbuf)
+{
+	struct pcap_pkthdr *h;
+	const u_char *data;
 	int r;
 
-	if (sf->pending || sf->pcap == NULL || sf->done)
-		return 0;
-	while ((r = pcap_next_ex(sf->pcap, &sf->hdr, &sf->data)) == 1) {
-		sf->next_off += sf->rec_hdr + sf->hdr->caplen;
-		if (!sf->has_filter || pcap_offline_filter(&sf->filter, sf->hdr,
-		    sf->data)) {
-			sf->pending = 1;
+	while ((r = pcap_next_ex(sf->pcap, &h, &data)) == 1) {
+		sf->next_off += sf->rec_hdr + h->caplen;
+		if (!sf->has_filter ||
+		    pcap_offline_filter(&sf->filter, h, data)) {
+			pending_from_pcap(sf, file_index, h, data);
 			return 0;
 		}
 	}
@@ -513,11 +712,85 @@ source_file_fill(struct source *s, struct source_file *sf, char *errbuf)
 	return 0;
 }
 
+/* A pcapng file: a pending frame if any is left; -1 on damage. */
+static int
+pcapng_fill(struct source *s, struct source_file *sf, int file_index,
+    char *errbuf)
+{
+	char err[PCAPNG_ERRBUF_SIZE];
+	struct pcapng_packet pkt;
+	enum source_status st;
+	const char *why;
+	int r, k;
+
+	while ((r = pcapng_next(sf->ng, &pkt, err)) == 1) {
+		if (pkt.iface >= sf->nifaces &&
+		    sync_interfaces(s, sf, file_index, true, errbuf,
+		    &st) != 0) {
+			source_file_close(sf);
+			return -1;
+		}
+		if (s->dumper != NULL && sf->ifaces[pkt.iface].dlt !=
+		    s->dump_dlt) {
+			snprintf(errbuf, SOURCE_ERRBUF_SIZE, "%s: interface #%d "
+			    "has link type %s (%d), but -w writes a pcap file "
+			    "of link type %s (%d), which holds one", sf->path,
+			    pkt.iface, dlt_name(sf->ifaces[pkt.iface].dlt),
+			    sf->ifaces[pkt.iface].dlt, dlt_name(s->dump_dlt),
+			    s->dump_dlt);
+			source_file_close(sf);
+			return -1;
+		}
+		sf->ph.caplen = pkt.caplen;
+		sf->ph.len = pkt.len;
+		if (s->filter != NULL) {
+			k = sf->iface_filter[pkt.iface];
+			if (!pcap_offline_filter(&sf->filters[k].prog, &sf->ph,
+			    pkt.data))
+				continue;
+		}
+		sf->ph.ts.tv_sec = (time_t)(pkt.ts_ns / 1000000000u);
+		sf->ph.ts.tv_usec = (suseconds_t)(pkt.ts_ns % 1000000000u);
+		sf->fr.data = pkt.data;
+		sf->fr.caplen = pkt.caplen;
+		sf->fr.len = pkt.len;
+		sf->fr.ts_ns = pkt.ts_ns;
+		sf->fr.dlt = sf->ifaces[pkt.iface].dlt;
+		sf->fr.file_index = file_index;
+		sf->fr_iface = pkt.iface;
+		sf->pending = 1;
+		return 0;
+	}
+	if (r < 0) {
+		why = stream_error(sf->stream);
+		snprintf(errbuf, SOURCE_ERRBUF_SIZE, "%s: %s", sf->path,
+		    why != NULL ? why : err);
+	}
+	/* Interfaces after the last packet are reported too. */
+	(void)sync_interfaces(s, sf, file_index, false, NULL, &st);
+	source_file_close(sf);
+	return r;
+}
+
+/* Make sure sf has a pending frame if it has any left; -1 on damage. */
+static int
+source_file_fill(struct source *s, struct source_file *sf, int file_index,
+    char *errbuf)
+{
+	if (sf->pending || sf->done)
+		return 0;
+	if (sf->pcap != NULL)
+		return pcap_fill(s, sf, file_index, errbuf);
+	if (sf->ng != NULL)
+		return pcapng_fill(s, sf, file_index, errbuf);
+	return 0;
+}
+
 int
 source_next(struct source *s, struct raw_frame *fr, char *errbuf)
 {
 	struct source_file *best = NULL;
-	int i, besti = -1;
+	int i;
 
 	if (s->last >= 0) {
 		s->files[s->last].pending = 0;
@@ -525,7 +798,7 @@ source_next(struct source *s, struct raw_frame *fr, char *errbuf)
 	}
 	for (i = 0; i < s->nfiles; i++) {
 		struct source_file *sf = &s->files[i];
-		int r = source_file_fill(s, sf, errbuf);
+		int r = source_file_fill(s, sf, i, errbuf);
 
 		if (r < 0)
 			return -1;
@@ -533,24 +806,36 @@ source_next(struct source *s, struct raw_frame *fr, char *errbuf)
 			return SOURCE_TIMEOUT;
 		if (!sf->pending)
 			continue;
-		if (best == NULL || ts_to_ns(&sf->hdr->ts) <
-		    ts_to_ns(&best->hdr->ts)) {
+		if (best == NULL || sf->fr.ts_ns < best->fr.ts_ns) {
 			best = sf;
-			besti = i;
+			s->last = i;
 		}
 	}
 	if (best == NULL)
 		return 0;
-	s->last = besti;
 	if (s->dumper != NULL)
-		pcap_dump((u_char *)s->dumper, best->hdr, best->data);
-	fr->data = best->data;
-	fr->caplen = best->hdr->caplen;
-	fr->len = best->hdr->len;
-	fr->ts_ns = ts_to_ns(&best->hdr->ts);
-	fr->dlt = best->dlt;
-	fr->file_index = besti;
+		pcap_dump((u_char *)s->dumper, &best->ph, best->fr.data);
+	best->ifaces[best->fr_iface].packets++;
+	*fr = best->fr;
 	return 1;
+}
+
+int
+source_interfaces(struct source *s, const struct source_interface **list)
+{
+	int i, n = 0;
+
+	for (i = 0; i < s->nfiles; i++)
+		n += s->files[i].nifaces;
+	free(s->all);
+	s->all = xreallocarray(NULL, n > 0 ? (size_t)n : 1, sizeof *s->all);
+	for (i = 0, n = 0; i < s->nfiles; i++) {
+		memcpy(s->all + n, s->files[i].ifaces,
+		    (size_t)s->files[i].nifaces * sizeof *s->all);
+		n += s->files[i].nifaces;
+	}
+	*list = s->all;
+	return n;
 }
 
 int
@@ -568,19 +853,32 @@ source_file_name(const struct source *s, int i)
 void
 source_close(struct source *s)
 {
-	int i;
+	int i, k;
 
 	if (s == NULL)
 		return;
 	if (s->dumper != NULL)
 		pcap_dump_close(s->dumper);
+	if (s->dump_dead != NULL)
+		pcap_close(s->dump_dead);
 	for (i = 0; i < s->nfiles; i++) {
-		if (s->files[i].has_filter)
-			pcap_freecode(&s->files[i].filter);
-		source_file_close(&s->files[i]);
-		free(s->files[i].path);
+		struct source_file *sf = &s->files[i];
+
+		if (sf->has_filter)
+			pcap_freecode(&sf->filter);
+		for (k = 0; k < sf->nfilters; k++)
+			pcap_freecode(&sf->filters[k].prog);
+		free(sf->filters);
+		source_file_close(sf);
+		for (k = 0; k < sf->nifaces; k++)
+			free((char *)sf->ifaces[k].name);
+		free(sf->ifaces);
+		free(sf->iface_filter);
+		free(sf->path);
 	}
 	free(s->files);
+	free(s->filter);
+	free(s->all);
 	free(s);
 }
 
@@ -608,6 +906,7 @@ deliver(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
 	fr.ts_ns = ts_to_ns(&h->ts);
 	fr.dlt = sf->dlt;
 	fr.file_index = 0;
+	sf->ifaces[0].packets++;
 	d->fn(d->ctx, &fr);
 	d->delivered++;
 }
@@ -621,8 +920,12 @@ source_read(struct source *s, int max, source_frame_fn fn, void *ctx,
 	int r;
 
 	*delivered = 0;
-	if (s->nfiles != 1 || s->live || s->dumper != NULL || sf->pending) {
-		/* The merge (or a frame already pending): frame by frame. */
+	if (s->nfiles != 1 || s->live || s->dumper != NULL || sf->pending ||
+	    sf->pcap == NULL) {
+		/*
+		 * The merge, a pcapng file (or a frame already pending):
+		 * frame by frame.
+		 */
 		while (*delivered < max) {
 			if ((r = source_next(s, &fr, errbuf)) != 1)
 				return r == SOURCE_TIMEOUT ? 1 : r;
@@ -631,11 +934,9 @@ source_read(struct source *s, int max, source_frame_fn fn, void *ctx,
 		}
 		return 1;
 	}
-	if (sf->pcap == NULL)
-		return 0;
 	/*
-	 * One file: libpcap's own loop, as a bare pcap_loop() reads, saves
-	 * a call through pcap_next_ex() per packet.
+	 * One pcap file: libpcap's own loop, as a bare pcap_loop() reads,
+	 * saves a call through pcap_next_ex() per packet.
 	 */
 	{
 		struct dispatch d = { sf, fn, ctx, 0 };

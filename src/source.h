@@ -1,8 +1,14 @@
 /*
- * Packet sources: one or more capture files read through libpcap (pcap or
- * pcapng), merged into one time-ordered stream as mergecap would, without
- * loading any of them whole; or one live interface.  Either can also write
- * every frame it delivers to a pcap file (-w), as tcpdump does.
+ * Packet sources: one or more capture files (pcap, read through libpcap, or
+ * pcapng, read by source_pcapng.c; either may be compressed, see
+ * source_stream.h), merged into one time-ordered stream as mergecap would,
+ * without loading any of them whole; or one live interface.  Either can
+ * also write every frame it delivers to a pcap file (-w), as tcpdump does.
+ *
+ * Each frame carries its own link type: a pcapng file's interfaces may
+ * differ (Ethernet, Linux cooked, loopback), and a BPF filter is compiled
+ * once per link type.  The source counts the frames it delivers per
+ * interface (source_interfaces()), for the report.
  *
  * Errors follow libpcap's convention: functions return a status and fill a
  * caller-supplied buffer of SOURCE_ERRBUF_SIZE bytes with "FILE: cause".
@@ -10,6 +16,7 @@
 #ifndef TRANSCOPE_SOURCE_H
 #define TRANSCOPE_SOURCE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -43,6 +50,13 @@ struct live_options {
 
 #define SOURCE_TIMEOUT	2		/* source_next(): no frame yet */
 
+/*
+ * From the next source_open_files() on: decompress each compressed regular
+ * file in a thread of its own, ahead of the reader (source_stream.h), or
+ * (false, the default) in the thread that reads the source.
+ */
+void		 source_set_decode_ahead(bool on);
+
 /* Open every path (NULL filter: no filter). NULL on error, errbuf says why. */
 struct source	*source_open_files(char *const *paths, int npaths,
 		    const char *filter, char *errbuf, enum source_status *st);
@@ -70,7 +84,12 @@ typedef void	(*source_frame_fn)(void *ctx, const struct raw_frame *);
 int		 source_read(struct source *, int max, source_frame_fn fn,
 		    void *ctx, char *errbuf, int *delivered);
 
-/* Also write every delivered frame to path (pcap).  -1 on error. */
+/*
+ * Also write every delivered frame to path (pcap).  -1 on error, among
+ * them input of several link types, which one pcap file cannot hold (also
+ * when an interface of another link type turns up later: source_next()
+ * then fails for that file).
+ */
 int		 source_dump_open(struct source *, const char *path,
 		    char *errbuf);
 void		 source_dump_flush(struct source *);
@@ -89,6 +108,28 @@ void		 source_progress(struct source *, uint64_t *done,
 
 /* Print the capture interfaces, as tcpdump -D does.  -1 on error. */
 int		 source_list_interfaces(FILE *, char *errbuf);
+
+/*
+ * A capture interface: a pcapng Interface Description Block, a pcap file
+ * (which has one), or the live device.
+ */
+struct source_interface {
+	int		 file_index;	/* its file; -1 for a live capture */
+	int		 index;		/* in its file, in order of description */
+	const char	*name;		/* if_name, the device, or NULL */
+	int		 dlt;
+	uint32_t	 snaplen;	/* as described; 0: none given */
+	char		 ts_resolution[8];	/* "10^-6", "2^-32", ... */
+	uint64_t	 packets;	/* frames delivered (after the filter) */
+};
+
+/*
+ * Every interface described so far, file by file: *list is valid until
+ * the next call or source_close().  Read it when no other thread reads
+ * the source (after the reader thread has stopped).
+ */
+int		 source_interfaces(struct source *,
+		    const struct source_interface **list);
 
 int		 source_file_count(const struct source *);
 const char	*source_file_name(const struct source *, int i);

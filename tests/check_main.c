@@ -20,6 +20,7 @@ main(void)
 	srunner_add_suite(sr, tunnel_suite());
 	srunner_add_suite(sr, linktypes_suite());
 	srunner_add_suite(sr, tunnel_report_suite());
+	srunner_add_suite(sr, source_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

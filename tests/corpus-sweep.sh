@@ -7,10 +7,16 @@
 # The corpus is looked for at $TRANSCOPE_CORPUS, else at
 # $top_srcdir/../shared/corpus; without it the test is skipped (exit 77).
 #
-# For every capture (.gz ones are decompressed to a temporary directory)
-# `transcope --json` must exit 0 or 2 (2 = unreadable/damaged input), never
-# die by a signal or hang, and when it exits 0 its output must be valid JSON
-# (checked with python3 when it is installed).
+# For every capture `transcope --json` must exit 0 or 2 (2 = unreadable/
+# damaged input), never die by a signal or hang, and when it exits 0 its
+# output must be valid JSON (checked with python3 when it is installed).
+# A .gz is read twice: as it is (transcope decompresses it), and
+# decompressed by gzip to a temporary file; the two reports must be the
+# same but for the file's name, and so must the exit status.  Every .gz
+# holding pcap or pcapng and every .pcapng must be read (exit 0), but
+# libpcap's own test files of broken pcapng: CORPUS_UNREADABLE lists them.
+# (.gz of other formats, snoop, ERF, EtherPeek, are not read: libpcap
+# reads pcap and pcapng only.)
 
 top_builddir=${top_builddir:-.}
 top_srcdir=${top_srcdir:-.}
@@ -51,12 +57,28 @@ find "$corpus" -type f \
     ! -name 'README*' ! -name 'TESTLIST' ! -name '*_files' \
     ! -name 'HOWTO_ADD_FILES' | LC_ALL=C sort > "$tmp/list"
 
+# pcapng, and .gz of pcap or pcapng, that are damaged in the file itself.
+unreadable=${CORPUS_UNREADABLE:-"libpcap/tests/shb-option-too-long.pcapng
+libpcap/tests/pcapng-invalid-vers-1.pcapng
+libpcap/tests/pcapng-invalid-vers-2.pcapng"}
+
+# is_capture FILE: pcap or pcapng (after gzip -dc for a .gz)?
+is_capture() {
+	case $(od -An -tx1 -N4 "$1" | tr -d ' \n') in
+	d4c3b2a1|a1b2c3d4|4d3cb2a1|a1b23c4d|0a0d0d0a|34cdb2a1|a1b2cd34)
+		return 0 ;;
+	esac
+	return 1
+}
+
 passed=0
 failed=0
 n=0
 while IFS= read -r file; do
 	n=$((n + 1))
 	rel=${file#"$corpus"/}
+	input=$file
+	must_read=0
 	case $file in
 	*.gz)
 		input=$tmp/in.$n
@@ -66,18 +88,44 @@ while IFS= read -r file; do
 			rm -f "$input"
 			continue
 		fi
+		is_capture "$input" && must_read=1
+		# shellcheck disable=SC2086 # the wrapper is a command line
+		run_limited ${TRANSCOPE_WRAPPER:-} "$bin" --json "$file" \
+		    > "$tmp/gz.out" 2> "$tmp/gz.err"
+		gzrc=$?
 		;;
-	*)
-		input=$file
+	*.pcapng)
+		must_read=1
 		;;
+	esac
+	case "
+$unreadable
+" in
+	*"
+$rel
+"*)	must_read=0 ;;
 	esac
 	# shellcheck disable=SC2086 # the wrapper is a command line
 	run_limited ${TRANSCOPE_WRAPPER:-} "$bin" --json "$input" > "$tmp/out" \
 	    2> "$tmp/err"
 	rc=$?
-	[ "$input" = "$file" ] || rm -f "$input"
 	why=
-	if [ "$rc" -eq 124 ]; then
+	if [ "$input" != "$file" ]; then
+		# The .gz read directly: the same report, status and error.
+		sed "s#$input#$file#g" "$tmp/out" > "$tmp/out.renamed"
+		sed "s#$input#$file#g" "$tmp/err" > "$tmp/err.renamed"
+		if [ "$gzrc" -ne "$rc" ]; then
+			why="read as .gz: exit $gzrc, unpacked: exit $rc"
+		elif [ "$rc" -eq 0 ] && ! cmp -s "$tmp/gz.out" "$tmp/out.renamed"; then
+			why="read as .gz: report differs from the unpacked file's"
+		elif [ "$rc" -eq 0 ] && ! cmp -s "$tmp/gz.err" "$tmp/err.renamed"; then
+			why="read as .gz: stderr differs from the unpacked file's"
+		fi
+		rm -f "$input"
+	fi
+	if [ -n "$why" ]; then
+		:
+	elif [ "$rc" -eq 124 ]; then
 		why="timed out after ${limit}s"
 	elif [ "$rc" -ge 128 ]; then
 		why="killed by signal $((rc - 128))"
@@ -87,6 +135,8 @@ while IFS= read -r file; do
 	    ! python3 -c 'import json,sys; json.load(sys.stdin)' \
 	    < "$tmp/out" > /dev/null 2>&1; then
 		why="exit 0 but stdout is not valid JSON"
+	elif [ "$rc" -ne 0 ] && [ "$must_read" -eq 1 ]; then
+		why="a pcap or pcapng capture not read: exit $rc: $(head -n 1 "$tmp/err")"
 	fi
 	if [ -n "$why" ]; then
 		echo "corpus-sweep: FAIL: $rel: $why"

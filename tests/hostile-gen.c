@@ -4,7 +4,8 @@
  * global header, 16-byte record headers, little-endian), so the damage is
  * exactly what each case says and nothing else.
  *
- *     hostile-gen DIR            one file per case, DIR/NAME.pcap
+ *     hostile-gen DIR            one file per case, DIR/NAME.pcap (or
+ *                                DIR/NAME.pcapng for the pcapng cases)
  *     hostile-gen --flood DIR    also DIR/syn-flood.pcap (~70 MB)
  *
  * The output is deterministic: no clock, no randomness.  The expected
@@ -79,15 +80,21 @@ wr(FILE *f, const void *p, size_t n)
 }
 
 static FILE *
-create(const char *name)
+create_ext(const char *name, const char *ext)
 {
 	char path[4096];
 	FILE *f;
 
-	snprintf(path, sizeof path, "%s/%s.pcap", outdir, name);
+	snprintf(path, sizeof path, "%s/%s.%s", outdir, name, ext);
 	if ((f = fopen(path, "wb")) == NULL)
 		die(path);
 	return f;
+}
+
+static FILE *
+create(const char *name)
+{
+	return create_ext(name, "pcap");
 }
 
 static void
@@ -1059,6 +1066,314 @@ case_syn_flood(void)
 	finish(f);
 }
 
+/* ------------------------------------------------------------------ */
+/* pcapng: blocks written by hand, little-endian unless said otherwise */
+
+static int ng_be;		/* write the next fields big-endian */
+
+static void
+ng32(FILE *f, uint32_t v)
+{
+	uint8_t b[4];
+
+	if (ng_be)
+		put32be(b, v);
+	else
+		put32le(b, v);
+	wr(f, b, 4);
+}
+
+static void
+ng16(FILE *f, uint16_t v)
+{
+	uint8_t b[2];
+
+	if (ng_be)
+		put16be(b, v);
+	else
+		put16le(b, v);
+	wr(f, b, 2);
+}
+
+static void
+ng_pad(FILE *f, size_t n)
+{
+	static const uint8_t zero[4];
+
+	wr(f, zero, (4 - n % 4) % 4);
+}
+
+/* A Section Header Block without options, in the order of ng_be. */
+static void
+ng_shb(FILE *f)
+{
+	ng32(f, 0x0a0d0d0a);
+	ng32(f, 28);
+	ng32(f, 0x1a2b3c4d);
+	ng16(f, 1);
+	ng16(f, 0);
+	ng32(f, 0xffffffff);
+	ng32(f, 0xffffffff);
+	ng32(f, 28);
+}
+
+/* An Interface Description Block, with if_name if name is set. */
+static void
+ng_idb(FILE *f, uint16_t linktype, uint32_t snaplen, const char *name)
+{
+	size_t nl = name != NULL ? strlen(name) : 0;
+	uint32_t len = 20 + (name != NULL ? 4 + (uint32_t)((nl + 3) & ~3u) +
+	    4 : 0);
+
+	ng32(f, 1);
+	ng32(f, len);
+	ng16(f, linktype);
+	ng16(f, 0);
+	ng32(f, snaplen);
+	if (name != NULL) {
+		ng16(f, 2);
+		ng16(f, (uint16_t)nl);
+		wr(f, name, nl);
+		ng_pad(f, nl);
+		ng16(f, 0);
+		ng16(f, 0);
+	}
+	ng32(f, len);
+}
+
+/* An Enhanced Packet Block of the frame, at BASE_TS + usec. */
+static void
+ng_epb_raw(FILE *f, uint32_t iface, uint32_t usec, const uint8_t *data,
+    uint32_t caplen, uint32_t len)
+{
+	uint64_t t = (uint64_t)BASE_TS * 1000000u + usec;
+	uint32_t total = 32 + ((caplen + 3) & ~3u);
+
+	ng32(f, 6);
+	ng32(f, total);
+	ng32(f, iface);
+	ng32(f, (uint32_t)(t >> 32));
+	ng32(f, (uint32_t)t);
+	ng32(f, caplen);
+	ng32(f, len);
+	wr(f, data, caplen);
+	ng_pad(f, caplen);
+	ng32(f, total);
+}
+
+static void
+ng_epb(FILE *f, uint32_t iface, uint32_t usec, const struct frame *fr)
+{
+	ng_epb_raw(f, iface, usec, fr->b, (uint32_t)fr->n, (uint32_t)fr->n);
+}
+
+/*
+ * A block the reader skips (name resolution, statistics, custom,
+ * unknown): zeros (an empty record or option list, for the ones others
+ * read), or 0x5a for the rest.
+ */
+static void
+ng_other(FILE *f, uint32_t type, uint32_t body)
+{
+	uint32_t i;
+
+	ng32(f, type);
+	ng32(f, 12 + body);
+	for (i = 0; i < body / 4; i++)
+		ng32(f, type == 4 || type == 5 ? 0 : 0x5a5a5a5a);
+	ng32(f, 12 + body);
+}
+
+/* A pcapng file: section, one Ethernet interface, n good packets. */
+static FILE *
+ng_open(const char *name, int npkts)
+{
+	static struct frame fr[GOOD_CONN_PKTS];
+	FILE *f = create_ext(name, "pcapng");
+	int i;
+
+	ng_be = 0;
+	ng_shb(f);
+	ng_idb(f, LINKTYPE_ETHERNET, 0, "eth0");
+	good_conn_frames(fr, 40050);
+	for (i = 0; i < npkts && i < GOOD_CONN_PKTS; i++)
+		ng_epb(f, 0, 1000 * (uint32_t)i, &fr[i]);
+	return f;
+}
+
+/* The damaged pcapng cases: 2 good packets, then the damaged block. */
+static void
+case_pcapng_damaged(void)
+{
+	struct frame fr;
+	FILE *f;
+	int i;
+
+	f = ng_open("ng-zero-length-block", 2);
+	write_offset("ng-zero-length-block", f);
+	ng32(f, 6);
+	ng32(f, 0);
+	ng32(f, 0);
+	finish(f);
+
+	f = ng_open("ng-huge-block", 2);
+	write_offset("ng-huge-block", f);
+	ng32(f, 6);
+	ng32(f, 0xfffffff0);
+	ng32(f, 0);
+	finish(f);
+
+	f = ng_open("ng-trailer-mismatch", 2);
+	write_offset("ng-trailer-mismatch", f);
+	victim_syn(&fr);
+	ng32(f, 6);
+	ng32(f, 32 + 56);
+	ng32(f, 0);
+	ng32(f, 0);
+	ng32(f, 0);
+	ng32(f, (uint32_t)fr.n);
+	ng32(f, (uint32_t)fr.n);
+	wr(f, fr.b, fr.n);
+	ng_pad(f, fr.n);
+	ng32(f, 32 + 60);		/* not 88 */
+	finish(f);
+
+	f = ng_open("ng-block-past-eof", 2);
+	write_offset("ng-block-past-eof", f);
+	ng32(f, 6);
+	ng32(f, 2000);
+	ng32(f, 0);
+	finish(f);
+
+	f = ng_open("ng-unknown-interface", 2);
+	write_offset("ng-unknown-interface", f);
+	victim_syn(&fr);
+	ng_epb(f, 7, 5000, &fr);
+	finish(f);
+
+	f = ng_open("ng-caplen-over-block", 2);
+	write_offset("ng-caplen-over-block", f);
+	victim_syn(&fr);
+	ng32(f, 6);
+	ng32(f, 32 + 56);
+	ng32(f, 0);
+	ng32(f, 0);
+	ng32(f, 0);
+	ng32(f, 5000);			/* caplen, in 56 bytes */
+	ng32(f, 5000);
+	wr(f, fr.b, fr.n);
+	ng_pad(f, fr.n);
+	ng32(f, 32 + 56);
+	finish(f);
+
+	/* if_name of 300 bytes in a block that has 8 for it. */
+	f = ng_open("ng-option-overrun", 2);
+	write_offset("ng-option-overrun", f);
+	ng32(f, 1);
+	ng32(f, 28);
+	ng16(f, 1);
+	ng16(f, 0);
+	ng32(f, 0);
+	ng16(f, 2);
+	ng16(f, 300);
+	ng32(f, 0x30687465);
+	ng32(f, 28);
+	finish(f);
+
+	/* Interfaces without end: the 4097th is refused. */
+	f = ng_open("ng-many-interfaces", 2);
+	for (i = 0; i < 4096 - 1; i++)
+		ng_idb(f, LINKTYPE_ETHERNET, 0, NULL);
+	write_offset("ng-many-interfaces", f);
+	for (i = 0; i < 1000; i++)
+		ng_idb(f, LINKTYPE_ETHERNET, 0, NULL);
+	finish(f);
+
+	/* A packet in a section that has described no interface. */
+	f = ng_open("ng-packet-before-idb", 2);
+	ng_shb(f);
+	write_offset("ng-packet-before-idb", f);
+	victim_syn(&fr);
+	ng_epb(f, 0, 5000, &fr);
+	finish(f);
+}
+
+/* pcapng files that are fine, if unusual. */
+static void
+case_pcapng_readable(void)
+{
+	static struct frame good[GOOD_CONN_PKTS];
+	struct frame fr;
+	FILE *f;
+	int i;
+
+	/* caplen 1000 over the interface's snaplen 64: cut to 64. */
+	f = create_ext("ng-caplen-over-snaplen", "pcapng");
+	ng_be = 0;
+	ng_shb(f);
+	ng_idb(f, LINKTYPE_ETHERNET, 64, NULL);
+	tcp4(&fr, CLI4, SRV4, 40051, 80, 1, 0, TH_SYN, NULL, 0, 946);
+	ng_epb(f, 0, 0, &fr);
+	finish(f);
+
+	/* An IDB first: not pcapng, not anything. */
+	f = create_ext("ng-missing-shb", "pcapng");
+	ng_idb(f, LINKTYPE_ETHERNET, 0, NULL);
+	victim_syn(&fr);
+	ng_epb(f, 0, 0, &fr);
+	finish(f);
+
+	/*
+	 * Two sections, little- then big-endian, whose interfaces are
+	 * Ethernet and raw IP (LINKTYPE_RAW, 101): the good connection's
+	 * first 4 packets in the first, the other 4 in the second, as EPB,
+	 * SPB and the obsolete PB, with blocks to skip between: 8 packets,
+	 * one connection, 4 on each interface.
+	 */
+	good_conn_frames(good, 40052);
+	f = create_ext("ng-two-sections", "pcapng");
+	ng_be = 0;
+	ng_shb(f);
+	ng_other(f, 4, 4);			/* name resolution */
+	ng_idb(f, LINKTYPE_ETHERNET, 0, "eth0");
+	for (i = 0; i < 4; i++)
+		ng_epb(f, 0, 1000 * (uint32_t)i, &good[i]);
+	ng_other(f, 5, 16);			/* interface statistics */
+	ng_be = 1;
+	ng_shb(f);
+	ng_idb(f, 101, 0, "tun0");
+	ng_other(f, 0x00000bad, 8);		/* custom */
+	for (i = 4; i < GOOD_CONN_PKTS; i++) {
+		const uint8_t *ip = good[i].b + 14;
+		uint32_t n = (uint32_t)good[i].n - 14;
+
+		if (i == 6) {			/* obsolete Packet Block */
+			uint64_t ts = (uint64_t)BASE_TS * 1000000u + 1000u *
+			    (uint32_t)i;
+
+			ng32(f, 2);
+			ng32(f, 32 + ((n + 3) & ~3u));
+			ng16(f, 0);
+			ng16(f, 0);
+			ng32(f, (uint32_t)(ts >> 32));
+			ng32(f, (uint32_t)ts);
+			ng32(f, n);
+			ng32(f, n);
+			wr(f, ip, n);
+			ng_pad(f, n);
+			ng32(f, 32 + ((n + 3) & ~3u));
+		} else
+			ng_epb_raw(f, 0, 1000 * (uint32_t)i, ip, n, n);
+		ng_other(f, 0x7fffabcd, 4);	/* unknown */
+	}
+	finish(f);
+
+	f = create_ext("ng-section-only", "pcapng");
+	ng_be = 0;
+	ng_shb(f);
+	finish(f);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1115,6 +1430,8 @@ main(int argc, char **argv)
 	case_unknown_link_type();
 	case_mixed();
 	case_damaged_mid_file();
+	case_pcapng_damaged();
+	case_pcapng_readable();
 	if (flood)
 		case_syn_flood();
 	return 0;

@@ -86,6 +86,8 @@ run() {
 	name=$1
 	shift
 	file=$D/$name.pcap
+	[ -f "$file" ] || file=$D/$name.pcapng
+	[ -f "$file" ] || file=$D/$name
 	timeout 30 "$T" --json "$@" "$file" >"$out" 2>"$err"
 	rc=$?
 	sane
@@ -470,12 +472,138 @@ check "the good connection has its 8 packets (5 c2s, 3 s2c)" sh -c \
     "grep -F '\"port\":40020}' '$out' |
      grep -F '\"c2s\":{\"packets\":5,' | grep -q -F '\"s2c\":{\"packets\":3,'"
 
+# ---------------------------------------------------------------- pcapng
+
+# Damaged after 2 good packets: the report of those, one line with the
+# offset of the damaged block, exit 2; nothing past it is read.
+damaged ng-zero-length-block "block length 0"
+expect_cap packets 2
+damaged ng-huge-block "over the limit"
+expect_cap packets 2
+damaged ng-trailer-mismatch "lengths at its start and its end differ"
+expect_cap packets 2
+damaged ng-block-past-eof truncated
+expect_cap packets 2
+damaged ng-unknown-interface "interface 7"
+expect_cap packets 2
+damaged ng-caplen-over-block "5000 captured bytes"
+expect_cap packets 2
+damaged ng-option-overrun "runs past its block"
+expect_cap packets 2
+damaged ng-packet-before-idb "describes 0 interfaces"
+expect_cap packets 2
+# 4096 interfaces are kept (and reported), the 4097th is damage.
+damaged ng-many-interfaces "more than 4096"
+expect_cap packets 2
+check "the 4096 interfaces are listed" grep -q -F '"index":4095,' "$out"
+
+unreadable ng-missing-shb "unknown file format"
+
+# caplen 1000 over the interface's snaplen 64: cut to 64, as for pcap.
+decodable ng-caplen-over-snaplen
+expect_cap packets 1
+expect_cap captured_bytes 64
+expect_out '"snaplen":64,'
+
+# Two sections, little- and big-endian, Ethernet then raw IP, EPB, the
+# obsolete PB, blocks to skip: one connection, 4 packets on each.
+decodable ng-two-sections
+expect_cap packets 8
+expect_cap flows 1
+expect_count protocols tcp 8
+expect_obj undecoded ''
+expect_out '"index":0,"name":"eth0","dlt":1,"link_type":"EN10MB","packets":4,'
+expect_out '"index":1,"name":"tun0","dlt":12,"link_type":"RAW","packets":4,'
+check "the connection is complete (SF)" grep -q -F '"state":"SF"' "$out"
+
+decodable ng-section-only
+expect_cap packets 0
+expect_out '"interfaces":[]'
+
+# ---------------------------------------------------------------- compressed
+
+# Made here with the compressors when they are installed.  The library
+# decodes; what is checked is that damage is one line and exit 2, after
+# the report of what was decoded, and that memory stays bounded.
+if command -v gzip >/dev/null; then
+	gzip -n -c "$D/mixed.pcap" >"$D/mixed.pcap.gz"
+	size=$(wc -c <"$D/mixed.pcap.gz")
+	head -c $((size - 10)) "$D/mixed.pcap.gz" >"$D/gz-truncated"
+	name=gz-truncated
+	run gz-truncated
+	expect_rc 2
+	expect_json
+	expect_error "gzip-compressed data ends early" truncated
+	# The last bytes of deflate held the last record or two.
+	n=$(echo "$cap" | sed -n 's/.*\],"packets":\([0-9]*\),.*/\1/p')
+	check "the packets before the cut are reported (20..24: ${n:-none})" \
+	    in_range "${n:-0}" 20 24
+
+	# A corrupt deflate stream: detected where the check fails.
+	python3 -c '
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+for i in range(len(d) // 2, len(d) // 2 + 8):
+    d[i] ^= 0xa5
+open(sys.argv[2], "wb").write(d)' "$D/mixed.pcap.gz" "$D/gz-corrupt" 	    2>/dev/null && {
+		run gz-corrupt
+		expect_rc 2
+		expect_error "gzip-compressed data is damaged"
+	}
+
+	printf '\037\213\010\000garbage, not deflate' >"$D/gz-garbage"
+	unreadable gz-garbage "gzip-compressed data is damaged"
+
+	: | gzip -c >"$D/gz-empty"
+	unreadable gz-empty "gzip-compressed" truncated
+
+	# Members one after another (gzip -c a b) are one stream.
+	{ head -c 1000 "$D/mixed.pcap" | gzip -c
+	  tail -c +1001 "$D/mixed.pcap" | gzip -c; } >"$D/gz-members"
+	decodable gz-members
+	expect_cap packets 25
+fi
+if command -v zstd >/dev/null; then
+	# 256 MiB of zero-length records behind a pcap header, in ~8 KB.
+	{ head -c 24 "$D/zero-length.pcap"; head -c 268435456 /dev/zero; } |
+	    zstd -q -19 -c >"$D/zst-bomb"
+	name=zst-bomb
+	file=$D/zst-bomb
+	set --
+	if [ -x /usr/bin/time ] &&
+	    /usr/bin/time -f %M -o /dev/null true 2>/dev/null; then
+		set -- /usr/bin/time -f %M -o "$tmp/rss"
+	fi
+	timeout 60 "$@" "$T" --json "$file" >"$out" 2>"$err"
+	rc=$?
+	sane
+	expect_rc 0
+	expect_cap packets 16777216
+	if [ -s "$tmp/rss" ]; then
+		rss=$(tail -n 1 "$tmp/rss")
+		check "peak RSS under 64 MiB (got $((rss / 1024)) MiB)" \
+		    test "$rss" -lt 65536
+		rm -f "$tmp/rss"
+	fi
+
+	zstd -q -c "$D/mixed.pcap" >"$D/zst-mixed"
+	size=$(wc -c <"$D/zst-mixed")
+	head -c $((size / 2)) "$D/zst-mixed" >"$D/zst-truncated"
+	unreadable zst-truncated "zstd-compressed data ends early"
+fi
+if command -v xz >/dev/null; then
+	# A dictionary of 256 MiB: more than transcope lets a decoder take.
+	xz --lzma2=dict=256MiB -c "$D/mixed.pcap" >"$D/xz-big-dictionary"
+	unreadable xz-big-dictionary "128 MiB"
+fi
+
 # ---------------------------------------------------------------- valgrind
 
 if [ "${TRANSCOPE_VALGRIND:-0}" = 1 ] && command -v valgrind >/dev/null; then
-	for f in "$D"/*.pcap; do
-		case $f in */syn-flood.pcap) continue ;; esac
-		name=valgrind:$(basename "$f" .pcap)
+	for f in "$D"/*.pcap "$D"/*.pcapng "$D"/gz-* "$D"/zst-truncated; do
+		[ -f "$f" ] || continue
+		case $f in */syn-flood.pcap|*/ng-many-interfaces*) continue ;; esac
+		name=valgrind:$(basename "$f")
 		valgrind --error-exitcode=99 -q "$T" --json "$f" \
 		    >/dev/null 2>"$err"
 		check "valgrind memcheck clean ($(head -c 300 "$err"))" \

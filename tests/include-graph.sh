@@ -16,7 +16,7 @@ src=$top_srcdir/src
 stage() {
 	case $1 in
 	config.h|xmalloc.*|bytes.h|seq.h|services.*|jsonw.*) echo 0 ;;
-	packet.h|encap.h|source.*|pipeline.*|decode*) echo 1 ;;
+	packet.h|encap.h|source.*|source_*|pipeline.*|decode*) echo 1 ;;
 	flow.*|proto.*|tunnels.*) echo 2 ;;
 	tcp*|udp*|icmp*|dns*|quic*|rtp*|rtt.*|analyzer.*) echo 3 ;;
 	summary.*|findings.*|events.*|report*|fmt*|sink.*|writer.*|metrics.*|\

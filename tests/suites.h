@@ -16,5 +16,6 @@ Suite	*udp_suite(void);
 Suite	*tunnel_suite(void);
 Suite	*linktypes_suite(void);
 Suite	*tunnel_report_suite(void);
+Suite	*source_suite(void);
 
 #endif

@@ -46,7 +46,8 @@ same() {
 	fi
 }
 
-for f in "$srcdir"/captures/*.pcap; do
+for f in "$srcdir"/captures/*.pcap "$srcdir"/captures/*.pcapng \
+    "$srcdir"/captures/*.pcap.*; do
 	b=$(basename "$f")
 	same "$b json" -q --json "$f"
 	same "$b text" -q -l "$f"
@@ -86,7 +87,8 @@ set -- "$tmp"/hostile/*
 same "hostile merge" --json "$srcdir/captures/udp-v4.pcap" "$1" "$2" "$3"
 
 if [ -d "$corpus" ]; then
-	# The captures of tests/corpus-sweep.sh (its filter), .gz unpacked.
+	# The captures of tests/corpus-sweep.sh (its filter), .gz read as
+	# they are and unpacked.
 	find "$corpus" -type f \
 	    ! -path '*/_meta/*' ! -path '*/OUTPUTbench/*' ! -path '*/Baseline/*' \
 	    ! -name '*.md' ! -name '*.yaml' ! -name '*.yml' ! -name '*.out' \
@@ -96,8 +98,10 @@ if [ -d "$corpus" ]; then
 	while IFS= read -r f; do
 		case $f in
 		*.gz)
+			same "corpus ${f#"$corpus"/}" -q --json "$f"
 			gzip -dc "$f" >"$tmp/in" 2>/dev/null || continue
-			same "corpus ${f#"$corpus"/}" -q --json "$tmp/in"
+			same "corpus ${f#"$corpus"/} unpacked" -q --json \
+			    "$tmp/in"
 			;;
 		*)
 			same "corpus ${f#"$corpus"/}" -q --json "$f"
