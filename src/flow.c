@@ -5,11 +5,10 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "encap.h"
 #include "flow.h"
+#include "hash.h"
 #include "services.h"
 #include "xmalloc.h"
 
@@ -74,17 +73,6 @@ rotl64(uint64_t x, int r)
 	return (x << r) | (x >> (64 - r));
 }
 
-static uint64_t
-mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
-
 /*
  * A keyed hash of the key's six 64-bit words, taken from registers as the
  * key is made: one multiply per word, all six independent (so they run in
@@ -102,7 +90,7 @@ flow_key_hash_words(const struct flow_table *t, const uint64_t w[KEY_WORDS])
 	uint64_t e = (w[4] ^ t->seed[4]) * 0xff51afd7ed558ccdULL;
 	uint64_t f = (w[5] ^ t->seed[6]) * 0xc4ceb9fe1a85ec53ULL;
 
-	return mix64(rotl64(a, 17) ^ rotl64(b, 29) ^ rotl64(c, 41) ^
+	return hash_mix64(rotl64(a, 17) ^ rotl64(b, 29) ^ rotl64(c, 41) ^
 	    rotl64(d, 53) ^ rotl64(f, 7) ^ e ^ t->seed[5]);
 }
 
@@ -117,20 +105,6 @@ flow_key_equal(const struct flow_key *x, const struct flow_key *y)
 	    (a[3] ^ b[3]) | (a[4] ^ b[4]) | (a[5] ^ b[5])) == 0;
 }
 
-static void
-random_seed(uint64_t seed[FLOW_SEEDS])
-{
-	int i;
-
-#ifdef HAVE_GETENTROPY
-	if (getentropy(seed, FLOW_SEEDS * sizeof seed[0]) == 0)
-		return;
-#endif
-	seed[0] = mix64((uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32));
-	for (i = 1; i < FLOW_SEEDS; i++)
-		seed[i] = mix64(seed[i - 1] ^ (uint64_t)(uintptr_t)seed);
-}
-
 struct flow_table *
 flow_table_new(void)
 {
@@ -139,7 +113,7 @@ flow_table_new(void)
 	t->mask = FLOW_TABLE_INITIAL - 1;
 	t->slots = xcalloc(FLOW_TABLE_INITIAL, sizeof *t->slots);
 	t->next_id = 1;
-	random_seed(t->seed);
+	hash_random_seeds(t->seed, FLOW_SEEDS);
 	return t;
 }
 
@@ -188,7 +162,7 @@ encap_hash(const struct flow_table *t, const struct encap_ctx *c)
 
 	for (i = 0; i < sizeof *c; i += sizeof w) {
 		memcpy(&w, (const uint8_t *)c + i, sizeof w);
-		h = mix64(h ^ w ^ t->seed[i / sizeof w % FLOW_SEEDS]);
+		h = hash_mix64(h ^ w ^ t->seed[i / sizeof w % FLOW_SEEDS]);
 	}
 	return h;
 }

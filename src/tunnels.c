@@ -5,36 +5,11 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
+#include "hash.h"
 #include "tunnels.h"
 #include "xmalloc.h"
 
-static uint64_t
-mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
-
-static uint64_t
-tunnels_seed(void)
-{
-	uint64_t s;
-
-#ifdef HAVE_GETENTROPY
-	if (getentropy(&s, sizeof s) == 0)
-		return s | 1;
-#endif
-	s = mix64((uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^
-	    (uint64_t)(uintptr_t)&s);
-	return s | 1;
-}
 
 /* A keyed hash of the context's used bytes: the depth, then its layers. */
 static uint64_t
@@ -45,9 +20,9 @@ ctx_hash(const struct tunnels *ts, const struct encap_ctx *c)
 
 	for (i = 0; i < n; i += sizeof w) {
 		memcpy(&w, (const uint8_t *)c + i, sizeof w);
-		h = mix64(h ^ w) + ts->seed;
+		h = hash_mix64(h ^ w) + ts->seed;
 	}
-	return mix64(h);
+	return hash_mix64(h);
 }
 
 static void
@@ -75,8 +50,10 @@ entry_find(struct tunnels *ts, const struct encap_ctx *c, unsigned turned)
 	size_t i;
 	uint32_t k;
 
-	if (ts->seed == 0)
-		ts->seed = tunnels_seed();
+	if (ts->seed == 0) {
+		hash_random_seeds(&ts->seed, 1);
+		ts->seed |= 1;		/* 0 means "not yet seeded" */
+	}
 	h = ctx_hash(ts, c);
 	if (ts->mask != 0) {
 		for (i = h & ts->mask; (k = ts->slots[i]) != 0;

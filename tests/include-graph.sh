@@ -15,7 +15,7 @@ src=$top_srcdir/src
 #  2 flow table and the protocol seam   3 protocol analysis           4 report core and formats  5 commands
 stage() {
 	case $1 in
-	config.h|xmalloc.*|bytes.h|seq.h|services.*|jsonw.*) echo 0 ;;
+	config.h|xmalloc.*|bytes.h|seq.h|hash.*|services.*|jsonw.*) echo 0 ;;
 	packet.h|encap.h|source.*|source_*|pipeline.*|decode*) echo 1 ;;
 	flow.*|proto.*|tunnels.*) echo 2 ;;
 	tcp*|udp*|icmp*|dns*|quic*|rtp*|rtt.*|analyzer.*) echo 3 ;;
