@@ -830,6 +830,9 @@ source_interfaces(struct source *s, const struct source_interface **list)
 	free(s->all);
 	s->all = xreallocarray(NULL, n > 0 ? (size_t)n : 1, sizeof *s->all);
 	for (i = 0, n = 0; i < s->nfiles; i++) {
+		/* A pcapng file may describe none: ifaces is NULL then. */
+		if (s->files[i].nifaces == 0)
+			continue;
 		memcpy(s->all + n, s->files[i].ifaces,
 		    (size_t)s->files[i].nifaces * sizeof *s->all);
 		n += s->files[i].nifaces;

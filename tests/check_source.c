@@ -330,6 +330,53 @@ START_TEST(test_pcapng_timestamp_resolutions)
 }
 END_TEST
 
+/*
+ * The limits of if_tsresol (2^-63, 10^-19) and of if_tsoffset: integer
+ * arithmetic only, no shift of 64 or more, no signed overflow (UBSan in
+ * the ASan build would stop here), a time before 1970 as 0.
+ */
+START_TEST(test_pcapng_extreme_timestamps)
+{
+	static const struct {
+		uint8_t		tsresol;
+		int64_t		tsoffset;
+		uint64_t	t;
+		uint64_t	ns;
+	} cases[] = {
+		{ 0x80 | 63, 0, (1ULL << 63) | (1ULL << 62), 1500000000ULL },
+		{ 0x80 | 63, 0, UINT64_MAX, 1999999999ULL },
+		{ 19, 0, 15000000000000000000ULL, 1500000000ULL },
+		{ 19, 0, UINT64_MAX, 1844674407ULL },
+		{ 0x80, 0, 5, 5000000000ULL },		/* 2^-0: seconds */
+		{ 6, INT64_MIN, 1000000, 0 },
+		{ 6, -1000, 2000000, 0 },
+		{ 6, 1000, 2000000, 1002000000000ULL },
+		{ 0x80 | 63, INT64_MIN + 1, 1ULL << 63, 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct ng g = { .n = 0 };
+		char err[PCAPNG_ERRBUF_SIZE];
+		struct pcapng_packet p;
+		struct pcapng *ng;
+		FILE *fp;
+
+		shb(&g, (int)(i % 2));
+		idb(&g, 1, 0, NULL, cases[i].tsresol, cases[i].tsoffset);
+		epb(&g, 0, cases[i].t, 14, 14);
+		ng = open_mem(&g, &fp, err);
+		ck_assert_msg(ng != NULL, "%s", err);
+		ck_assert_int_eq(pcapng_next(ng, &p, err), 1);
+		ck_assert_msg(p.ts_ns == cases[i].ns, "case %zu: %llu, not "
+		    "%llu", i, (unsigned long long)p.ts_ns,
+		    (unsigned long long)cases[i].ns);
+		pcapng_close(ng);
+		fclose(fp);
+	}
+}
+END_TEST
+
 START_TEST(test_pcapng_skips_other_blocks)
 {
 	struct ng g = { .n = 0 };
@@ -880,6 +927,33 @@ START_TEST(test_source_mixed_link_types)
 }
 END_TEST
 
+/*
+ * A pcapng file that describes no interface: its interface list is empty
+ * (no copy from a NULL list: UBSan caught that once, through the fuzzer).
+ */
+START_TEST(test_source_no_interfaces)
+{
+	struct ng g = { .n = 0 };
+	char err[SOURCE_ERRBUF_SIZE], *path, *paths[2];
+	const struct source_interface *ifs;
+	enum source_status st;
+	struct source *s;
+	int dlts[2];
+
+	shb(&g, 0);
+	other_block(&g, 4, 8);
+	path = temp_file(g.b, g.n);
+	paths[0] = path;
+	s = source_open_files(paths, 1, NULL, err, &st);
+	ck_assert_msg(s != NULL, "%s", err);
+	ck_assert_int_eq(count_frames(s, dlts), 0);
+	ck_assert_int_eq(source_interfaces(s, &ifs), 0);
+	source_close(s);
+	unlink(path);
+	free(path);
+}
+END_TEST
+
 Suite *
 source_suite(void)
 {
@@ -888,6 +962,7 @@ source_suite(void)
 
 	tcase_add_test(tc, test_pcapng_sections_and_orders);
 	tcase_add_test(tc, test_pcapng_timestamp_resolutions);
+	tcase_add_test(tc, test_pcapng_extreme_timestamps);
 	tcase_add_test(tc, test_pcapng_skips_other_blocks);
 	tcase_add_loop_test(tc, test_pcapng_hostile, 0, H_MAX);
 	tcase_add_test(tc, test_pcapng_caplen_over_snaplen);
@@ -904,6 +979,7 @@ source_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("source");
 	tcase_add_test(tc, test_source_mixed_link_types);
+	tcase_add_test(tc, test_source_no_interfaces);
 	suite_add_tcase(s, tc);
 	return s;
 }
