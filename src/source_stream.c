@@ -574,6 +574,17 @@ codec_of(const uint8_t *head, size_t n)
 		if (n >= codecs[i].magic_len &&
 		    memcmp(head, codecs[i].magic, codecs[i].magic_len) == 0)
 			return &codecs[i];
+	/*
+	 * A skippable frame (magic 0x184D2A50 to 0x184D2A5F, little-endian)
+	 * first: pzstd writes one before each frame, and zstd's decoder
+	 * skips them.  lz4's format has the same frames, but no lz4 tool
+	 * writes one first; such a file is told damaged zstd, not unknown.
+	 */
+	if (n >= 4 && (head[0] & 0xf0) == 0x50 && head[1] == 0x2a &&
+	    head[2] == 0x4d && head[3] == 0x18)
+		for (i = 0; i < sizeof codecs / sizeof codecs[0]; i++)
+			if (codecs[i].id == STREAM_ZSTD)
+				return &codecs[i];
 	return NULL;
 }
 

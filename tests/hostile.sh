@@ -557,6 +557,12 @@ open(sys.argv[2], "wb").write(d)' "$D/mixed.pcap.gz" "$D/gz-corrupt" 	    2>/dev
 	: | gzip -c >"$D/gz-empty"
 	unreadable gz-empty "gzip-compressed" truncated
 
+	# The same truncation read in one thread (no decoder thread).
+	run gz-truncated --threads 1
+	expect_rc 2
+	expect_json
+	expect_error "gzip-compressed data ends early"
+
 	# Members one after another (gzip -c a b) are one stream.
 	{ head -c 1000 "$D/mixed.pcap" | gzip -c
 	  tail -c +1001 "$D/mixed.pcap" | gzip -c; } >"$D/gz-members"
@@ -590,12 +596,38 @@ if command -v zstd >/dev/null; then
 	size=$(wc -c <"$D/zst-mixed")
 	head -c $((size / 2)) "$D/zst-mixed" >"$D/zst-truncated"
 	unreadable zst-truncated "zstd-compressed data ends early"
+
+	# A skippable frame first, as pzstd writes (magic 0x184D2A50): it
+	# was once "unknown file format".  Another between two frames.
+	{ printf 'P*M\030\004\000\000\000abcd'
+	  head -c 1000 "$D/mixed.pcap" | zstd -q -c
+	  printf 'Z*M\030\000\000\000\000'
+	  tail -c +1001 "$D/mixed.pcap" | zstd -q -c; } >"$D/zst-skippable"
+	decodable zst-skippable
+	expect_cap packets 25
 fi
 if command -v xz >/dev/null; then
 	# A dictionary of 256 MiB: more than transcope lets a decoder take.
 	xz --lzma2=dict=256MiB -c "$D/mixed.pcap" >"$D/xz-big-dictionary"
 	unreadable xz-big-dictionary "128 MiB"
 fi
+# Frames and streams one after another, as pbzip2 or cat make, for each
+# compressor; and the file cut short: one line, exit 2, in either thread.
+for z in zstd xz bzip2 lz4; do
+	command -v $z >/dev/null || continue
+	{ head -c 1000 "$D/mixed.pcap" | $z -q -c
+	  tail -c +1001 "$D/mixed.pcap" | $z -q -c; } >"$D/$z-members"
+	decodable $z-members
+	expect_cap packets 25
+	size=$(wc -c <"$D/$z-members")
+	head -c $((size - 20)) "$D/$z-members" >"$D/$z-cut"
+	for threads in 1 2; do
+		run $z-cut --threads $threads
+		expect_rc 2
+		expect_json
+		expect_error "$z-compressed data"
+	done
+done
 
 # ---------------------------------------------------------------- valgrind
 
