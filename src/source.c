@@ -266,6 +266,17 @@ source_file_open(struct source *s, struct source_file *sf, int i,
 	if (stat(sf->path, &sb) == 0 && S_ISREG(sb.st_mode))
 		sf->size = (uint64_t)sb.st_size;
 	nhead = stream_head(sf->stream, &head);
+	if (nhead == 0 && stream_error(sf->stream) == NULL) {
+		/* libpcap would say "truncated dump file": it is empty. */
+		if (codec != NULL)
+			snprintf(errbuf, SOURCE_ERRBUF_SIZE, "%s: %s-compressed "
+			    "data that is empty: no capture", sf->path, codec);
+		else
+			snprintf(errbuf, SOURCE_ERRBUF_SIZE, "%s: %s is empty: "
+			    "no capture", sf->path, strcmp(sf->path, "-") == 0 ?
+			    "standard input" : "the file");
+		return -1;
+	}
 	if (pcapng_magic(head, nhead)) {
 		char ngerr[PCAPNG_ERRBUF_SIZE];
 

@@ -924,9 +924,17 @@ stream_open(const char *path, size_t bufsize, char *errbuf)
 	ssize_t n;
 
 	st->fd = -1;
-	if (strcmp(path, "-") == 0)
+	if (strcmp(path, "-") == 0) {
+		/* A terminal holds no capture: say so rather than wait. */
+		if (isatty(STDIN_FILENO)) {
+			snprintf(errbuf, STREAM_ERRBUF_SIZE, "standard input is "
+			    "a terminal, not a capture: pipe one in or name a "
+			    "file");
+			free(st);
+			return NULL;
+		}
 		st->fd = STDIN_FILENO;
-	else if ((st->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+	} else if ((st->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		snprintf(errbuf, STREAM_ERRBUF_SIZE, "%s", strerror(errno));
 		free(st);
 		return NULL;

@@ -928,8 +928,9 @@ START_TEST(test_source_mixed_link_types)
 END_TEST
 
 /*
- * A pcapng file that describes no interface: its interface list is empty
- * (no copy from a NULL list: UBSan caught that once, through the fuzzer).
+ * A pcapng file that describes no interface, and an empty file: the
+ * source says so, and its interface list is empty (no copy from a NULL
+ * list: UBSan caught that once, through the fuzzer).
  */
 START_TEST(test_source_no_interfaces)
 {
@@ -949,6 +950,15 @@ START_TEST(test_source_no_interfaces)
 	ck_assert_int_eq(count_frames(s, dlts), 0);
 	ck_assert_int_eq(source_interfaces(s, &ifs), 0);
 	source_close(s);
+	unlink(path);
+	free(path);
+
+	path = temp_file("", 0);
+	paths[0] = path;
+	ck_assert_ptr_null(source_open_files(paths, 1, NULL, err, &st));
+	ck_assert_int_eq(st, SOURCE_ERR_OPEN);
+	ck_assert_msg(strstr(err, path) == err && strstr(err, "the file is "
+	    "empty") != NULL, "%s", err);
 	unlink(path);
 	free(path);
 }

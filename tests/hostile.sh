@@ -244,7 +244,7 @@ grep -q '"ip_length_over_frame"' "$srcdir/src/packet.h" 2>/dev/null &&
 
 # ---------------------------------------------------------------- files
 
-unreadable empty truncated
+unreadable empty "the file is empty"
 unreadable bad-magic "unknown file format"
 unreadable truncated-global-header truncated
 
@@ -555,7 +555,7 @@ open(sys.argv[2], "wb").write(d)' "$D/mixed.pcap.gz" "$D/gz-corrupt" 	    2>/dev
 	unreadable gz-garbage "gzip-compressed data is damaged"
 
 	: | gzip -c >"$D/gz-empty"
-	unreadable gz-empty "gzip-compressed" truncated
+	unreadable gz-empty "gzip-compressed data that is empty"
 
 	# The same truncation read in one thread (no decoder thread).
 	run gz-truncated --threads 1
@@ -628,6 +628,37 @@ for z in zstd xz bzip2 lz4; do
 		expect_error "$z-compressed data"
 	done
 done
+
+# ---------------------------------------------------------------- stdin
+
+name=stdin-empty
+file=-
+timeout 30 "$T" --json -r - </dev/null >"$out" 2>"$err"
+rc=$?
+sane
+expect_rc 2
+expect_stdout_empty
+expect_error "standard input is empty"
+
+# A second reader of one pipe would read the first one's leftovers.
+name=stdin-twice
+timeout 30 "$T" --json -r - -r - <"$D/mixed.pcap" >"$out" 2>"$err"
+rc=$?
+sane
+expect_rc 1
+expect_stdout_empty
+check "one line: read only once ($(cat "$err"))" sh -c \
+    "test \$(wc -l <'$err') -eq 1 && grep -q 'only once' '$err'"
+
+if command -v gzip >/dev/null; then
+	name=stdin-gzip
+	gzip -c "$D/mixed.pcap" | timeout 30 "$T" --json -r - >"$out" 2>"$err"
+	rc=$?
+	sane
+	expect_rc 0
+	expect_json
+	expect_cap packets 25
+fi
 
 # ---------------------------------------------------------------- valgrind
 
