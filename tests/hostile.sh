@@ -660,6 +660,23 @@ if command -v gzip >/dev/null; then
 	expect_cap packets 25
 fi
 
+# ---------------------------------------------------------------- signals
+
+# Killed while it reads (the pipe stays open), -o leaves no temporary
+# file behind: there is no report, not half of one.
+name=sigterm-o
+rm -f "$tmp/report.json"*
+{ cat "$D/mixed.pcap"; sleep 3; } |
+    "$T" --json -o "$tmp/report.json" -r - 2>"$err" &
+pid=$!
+sleep 1
+kill -TERM $pid 2>/dev/null
+wait $pid 2>/dev/null	# no "Terminated" from the shell
+rc=$?
+check "ended by SIGTERM (exit $rc)" test "$rc" -eq 143
+check "no report and no temporary file left ($(ls "$tmp" | grep report))" \
+    sh -c "! ls '$tmp'/report.json* >/dev/null 2>&1"
+
 # ---------------------------------------------------------------- valgrind
 
 if [ "${TRANSCOPE_VALGRIND:-0}" = 1 ] && command -v valgrind >/dev/null; then
