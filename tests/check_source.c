@@ -780,6 +780,72 @@ START_TEST(test_stream_gzip_ahead)
 	stream_gzip(true);
 }
 END_TEST
+
+/* This process's threads, from /proc (Linux, as fopencookie() is). */
+static int
+thread_count(void)
+{
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "r");
+	int n = -1;
+
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof line, f) != NULL)
+		if (sscanf(line, "Threads: %d", &n) == 1)
+			break;
+	fclose(f);
+	return n;
+}
+
+/*
+ * A merge of many compressed files once had a decoder thread and 4 MiB of
+ * chunks for each (200 .gz files: 900 MB); at most 4 decode ahead now,
+ * the rest in the reader's thread, and each stream still reads whole.
+ */
+START_TEST(test_stream_ahead_bounded)
+{
+	/* More than a thread's ring, so that each waits, alive, for it. */
+	static uint8_t data[6000000], gz[sizeof data], back[sizeof data + 1];
+	char err[STREAM_ERRBUF_SIZE], *path;
+	struct stream *st[12];
+	int before, i;
+	size_t n;
+
+	fill_pattern(data, sizeof data);
+	n = gzip_bytes(data, sizeof data, gz, sizeof gz, 0);
+	path = temp_file(gz, n);
+	stream_set_decode_ahead(true);
+	before = thread_count();
+	for (i = 0; i < 12; i++) {
+		st[i] = stream_open(path, 65536, err);
+		ck_assert_msg(st[i] != NULL, "%s", err);
+	}
+	ck_assert_int_le(thread_count() - before, 4);
+	ck_assert_int_ge(thread_count() - before, 1);
+	for (i = 0; i < 12; i++) {
+		ck_assert_uint_eq(fread(back, 1, sizeof back,
+		    stream_file(st[i])), sizeof data);
+		ck_assert_mem_eq(back, data, sizeof data);
+	}
+	/* Closed, they give their places back (a joined thread may stay */
+	/* listed a moment). */
+	for (i = 0; i < 12; i++)
+		stream_close(st[i]);
+	for (i = 0; i < 1000 && thread_count() != before; i++)
+		usleep(1000);
+	ck_assert_int_eq(thread_count(), before);
+	for (i = 0; i < 4; i++) {
+		st[i] = stream_open(path, 65536, err);
+		ck_assert_msg(st[i] != NULL, "%s", err);
+	}
+	ck_assert_int_eq(thread_count(), before + 4);
+	for (i = 0; i < 4; i++)
+		stream_close(st[i]);
+	stream_set_decode_ahead(false);
+	unlink(path);
+	free(path);
+}
+END_TEST
 #endif
 
 /* Formats recognised only to be refused say so. */
@@ -984,6 +1050,7 @@ source_suite(void)
 #ifdef HAVE_ZLIB
 	tcase_add_test(tc, test_stream_gzip);
 	tcase_add_test(tc, test_stream_gzip_ahead);
+	tcase_add_test(tc, test_stream_ahead_bounded);
 #endif
 	tcase_add_test(tc, test_stream_unsupported);
 	suite_add_tcase(s, tc);
