@@ -520,6 +520,25 @@ decodable ng-section-only
 expect_cap packets 0
 expect_out '"interfaces":[]'
 
+# A filter that means nothing for a raw IP interface: a usage error when
+# the interface comes before the first packet; found after packets, it
+# ends the reading of the file as damage does, after their report.
+for name in ng-raw-first ng-raw-late; do
+	file=$D/$name.pcapng
+	timeout 30 "$T" --json "$file" ether host 02:00:00:00:00:02 \
+	    >"$out" 2>"$err"
+	rc=$?
+	sane
+	[ $name = ng-raw-late ] && break
+	expect_rc 1
+	expect_stdout_empty
+	expect_error "bad filter expression" "link type RAW"
+done
+expect_rc 2
+expect_json
+expect_error "bad filter expression" "link type RAW"
+expect_cap packets 2
+
 # ---------------------------------------------------------------- compressed
 
 # Made here with the compressors when they are installed.  The library
