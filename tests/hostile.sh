@@ -699,13 +699,30 @@ check "no report and no temporary file left ($(ls "$tmp" | grep report))" \
 # ---------------------------------------------------------------- valgrind
 
 if [ "${TRANSCOPE_VALGRIND:-0}" = 1 ] && command -v valgrind >/dev/null; then
-	for f in "$D"/*.pcap "$D"/*.pcapng "$D"/gz-* "$D"/zst-truncated; do
+	for f in "$D"/*.pcap "$D"/*.pcapng "$D"/gz-* "$D"/zst-truncated \
+	    "$D"/zst-skippable "$D"/*-members "$D"/*-cut; do
 		[ -f "$f" ] || continue
 		case $f in */syn-flood.pcap|*/ng-many-interfaces*) continue ;; esac
 		name=valgrind:$(basename "$f")
 		valgrind --error-exitcode=99 -q "$T" --json "$f" \
 		    >/dev/null 2>"$err"
 		check "valgrind memcheck clean ($(head -c 300 "$err"))" \
+		    test $? -ne 99
+	done
+	# Decoder threads stopped with input left (-c), or beside a damaged
+	# file in a merge: joined, and nothing of theirs leaks.
+	for args in "-c 3 zstd-members" "-c 3 gz-members" \
+	    "gz-corrupt mixed.pcap" "xz-cut bzip2-cut lz4-cut zstd-members"; do
+		set --
+		for a in $args; do
+			case $a in -*|[0-9]*) set -- "$@" "$a" ;;
+			*) [ -f "$D/$a" ] && set -- "$@" "$D/$a" ;; esac
+		done
+		name="valgrind: $args"
+		valgrind --error-exitcode=99 -q --leak-check=full \
+		    --errors-for-leak-kinds=definite "$T" --threads 2 --json \
+		    "$@" >/dev/null 2>"$err"
+		check "valgrind memcheck clean, no leak ($(head -c 300 "$err"))" \
 		    test $? -ne 99
 	done
 fi
