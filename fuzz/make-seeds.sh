@@ -14,6 +14,24 @@ done
 for f in captures/*.pcapng captures/*.pcap.*; do
 	[ -f "$f" ] && cp "$f" "fuzz/seeds-file/$(basename "$f")"
 done
+# The shared corpus of public captures, when present (never committed):
+# its small files, pcap and pcapng of many writers, and a few of them
+# compressed by each compressor installed, so the fuzzer starts inside
+# every decoder and with pcapng options and block kinds seen in the wild.
+corpus=${TRANSCOPE_CORPUS:-../shared/corpus}
+if [ -d "$corpus" ]; then
+	find "$corpus" -type f -size -33k \( -name '*.pcap' -o \
+	    -name '*.pcapng' -o -name '*.ntar' -o -name '*.cap' \) |
+	while read -r f; do
+		n=corpus-$(echo "$f" | cksum | cut -d' ' -f1)
+		cp "$f" "fuzz/seeds-file/$n"
+		case $n in *[0-7]) continue ;; esac	# compress ~1 in 5
+		for z in gzip zstd xz bzip2 lz4; do
+			command -v $z >/dev/null 2>&1 &&
+			    $z -c <"$f" >"fuzz/seeds-file/$n.$z" 2>/dev/null
+		done
+	done
+fi
 python3 - <<'PY' 2>/dev/null || echo "fuzz: no python3, packet seeds skipped"
 import glob, os, struct
 # fuzz_packets.c's dlts[], in its order: byte 0 is the capture's link type.

@@ -538,7 +538,7 @@ option_other(int ch, char **argv)
 static int
 operands(struct options *o, int argc, char **argv)
 {
-	int i;
+	int i, stdin_files;
 
 	for (i = optind; i < argc && o->live.device == NULL; i++) {
 		if (!looks_like_file(argv[i]))
@@ -555,6 +555,14 @@ operands(struct options *o, int argc, char **argv)
 	if (o->nfiles == 0 && o->live.device == NULL) {
 		fprintf(stderr, "transcope: no capture file given "
 		    "(see transcope --help)\n");
+		return EXIT_USAGE;
+	}
+	/* A second reader of one pipe would get the first one's leftovers. */
+	for (i = 0, stdin_files = 0; i < o->nfiles; i++)
+		stdin_files += strcmp(o->files[i], "-") == 0;
+	if (stdin_files > 1) {
+		fprintf(stderr, "transcope: standard input (-) can be read "
+		    "only once\n");
 		return EXIT_USAGE;
 	}
 	return GO_ON;

@@ -7,10 +7,18 @@
  * written directly instead: renaming over it would replace the device or
  * the link.  The -w file belongs to the source, which writes each frame as
  * it delivers it; opening it is all that happens here.
+ *
+ * A run that is killed (SIGINT or SIGTERM while files are read, SIGHUP,
+ * SIGPIPE) or exits from deep inside (out of memory, exit status 4) never
+ * reaches outfile_report_abandon(): a handler of those signals and an
+ * atexit() function remove the temporary file then, and the signal goes on
+ * to end the process as before.  A live capture later takes SIGINT and
+ * SIGTERM for itself (run.c), to write its report and rename it.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -21,6 +29,50 @@
 #include "outfile.h"
 #include "report.h"
 #include "source.h"
+
+/* The temporary report file while it exists, for the two below. */
+static const char *volatile pending_tmp;
+
+static void
+pending_remove(void)
+{
+	const char *tmp = pending_tmp;
+
+	if (tmp != NULL)
+		unlink(tmp);
+}
+
+static void
+on_fatal_signal(int sig)
+{
+	pending_remove();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Remove the temporary file however the process ends from now on. */
+static void
+pending_set(const char *tmp)
+{
+	static const int sigs[] = { SIGHUP, SIGINT, SIGTERM, SIGPIPE };
+	static bool installed;
+	struct sigaction sa, old;
+	size_t i;
+
+	pending_tmp = tmp;
+	if (installed)
+		return;
+	installed = true;
+	atexit(pending_remove);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_fatal_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		/* One ignored (nohup, a background job) stays ignored. */
+		if (sigaction(sigs[i], NULL, &old) == 0 &&
+		    old.sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
+}
 
 int
 outfile_report_open(struct outfile_report *o, const char *path)
@@ -54,6 +106,7 @@ outfile_report_open(struct outfile_report *o, const char *path)
 		o->fp = NULL;
 		return -1;
 	}
+	pending_set(o->tmp);
 	return 0;
 }
 
@@ -66,6 +119,7 @@ outfile_report_abandon(struct outfile_report *o)
 			unlink(o->tmp);
 	}
 	o->fp = NULL;
+	pending_tmp = NULL;
 }
 
 int
@@ -81,6 +135,8 @@ outfile_report_write(struct outfile_report *o, struct report_sink *sink,
 		o->fp = NULL;
 		if (rc == 0 && !o->direct && rename(o->tmp, o->path) != 0)
 			rc = -1;
+		if (rc == 0)
+			pending_tmp = NULL;	/* it is the report now */
 		if (rc != 0) {
 			fprintf(stderr, "transcope: %s: %s\n", o->path,
 			    strerror(errno));

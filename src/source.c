@@ -266,6 +266,17 @@ source_file_open(struct source *s, struct source_file *sf, int i,
 	if (stat(sf->path, &sb) == 0 && S_ISREG(sb.st_mode))
 		sf->size = (uint64_t)sb.st_size;
 	nhead = stream_head(sf->stream, &head);
+	if (nhead == 0 && stream_error(sf->stream) == NULL) {
+		/* libpcap would say "truncated dump file": it is empty. */
+		if (codec != NULL)
+			snprintf(errbuf, SOURCE_ERRBUF_SIZE, "%s: %s-compressed "
+			    "data that is empty: no capture", sf->path, codec);
+		else
+			snprintf(errbuf, SOURCE_ERRBUF_SIZE, "%s: %s is empty: "
+			    "no capture", sf->path, strcmp(sf->path, "-") == 0 ?
+			    "standard input" : "the file");
+		return -1;
+	}
 	if (pcapng_magic(head, nhead)) {
 		char ngerr[PCAPNG_ERRBUF_SIZE];
 
@@ -830,6 +841,9 @@ source_interfaces(struct source *s, const struct source_interface **list)
 	free(s->all);
 	s->all = xreallocarray(NULL, n > 0 ? (size_t)n : 1, sizeof *s->all);
 	for (i = 0, n = 0; i < s->nfiles; i++) {
+		/* A pcapng file may describe none: ifaces is NULL then. */
+		if (s->files[i].nifaces == 0)
+			continue;
 		memcpy(s->all + n, s->files[i].ifaces,
 		    (size_t)s->files[i].nifaces * sizeof *s->all);
 		n += s->files[i].nifaces;

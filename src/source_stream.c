@@ -69,6 +69,14 @@
 #define STREAM_INBUF	(256 * 1024)	/* compressed bytes per read(2) */
 #define STREAM_CHUNKS	4		/* decoded ahead by the thread */
 #define STREAM_CHUNK	(1024 * 1024)
+/*
+ * Streams decoded ahead at once, at most: each costs a thread and its
+ * chunks (4 MiB, all touched once it runs ahead), so a merge of hundreds
+ * of compressed files took hundreds of threads and as many times 4 MiB
+ * (200 .gz files: 900 MB).  The streams opened after these decode in the
+ * reader's thread; on the CPUs this is for, a few decoders keep it busy.
+ */
+#define STREAM_AHEAD_MAX	4
 
 /* Decoded bytes the decoder thread hands the reader. */
 struct stream_chunk {
@@ -574,6 +582,17 @@ codec_of(const uint8_t *head, size_t n)
 		if (n >= codecs[i].magic_len &&
 		    memcmp(head, codecs[i].magic, codecs[i].magic_len) == 0)
 			return &codecs[i];
+	/*
+	 * A skippable frame (magic 0x184D2A50 to 0x184D2A5F, little-endian)
+	 * first: pzstd writes one before each frame, and zstd's decoder
+	 * skips them.  lz4's format has the same frames, but no lz4 tool
+	 * writes one first; such a file is told damaged zstd, not unknown.
+	 */
+	if (n >= 4 && (head[0] & 0xf0) == 0x50 && head[1] == 0x2a &&
+	    head[2] == 0x4d && head[3] == 0x18)
+		for (i = 0; i < sizeof codecs / sizeof codecs[0]; i++)
+			if (codecs[i].id == STREAM_ZSTD)
+				return &codecs[i];
 	return NULL;
 }
 
@@ -871,6 +890,8 @@ start_decoder(struct stream *st, const struct codec *c, char *errbuf)
 }
 
 static bool decode_ahead;
+/* Streams with a decoder thread now; freed in the reader's thread too. */
+static unsigned ahead_streams;
 
 void
 stream_set_decode_ahead(bool on)
@@ -878,12 +899,20 @@ stream_set_decode_ahead(bool on)
 	decode_ahead = on;
 }
 
-/* Decode ahead in a thread; if none can start, decode in the reader's. */
+/*
+ * Decode ahead in a thread; if none can start, or STREAM_AHEAD_MAX
+ * streams have one, decode in the reader's.
+ */
 static void
 start_ahead(struct stream *st)
 {
 	int i;
 
+	if (__atomic_add_fetch(&ahead_streams, 1, __ATOMIC_RELAXED) >
+	    STREAM_AHEAD_MAX) {
+		__atomic_sub_fetch(&ahead_streams, 1, __ATOMIC_RELAXED);
+		return;
+	}
 	pthread_mutex_init(&st->lock, NULL);
 	pthread_cond_init(&st->cond, NULL);
 	for (i = 0; i < STREAM_CHUNKS; i++)
@@ -895,6 +924,7 @@ start_ahead(struct stream *st)
 			free(st->chunks[i].buf);
 		pthread_cond_destroy(&st->cond);
 		pthread_mutex_destroy(&st->lock);
+		__atomic_sub_fetch(&ahead_streams, 1, __ATOMIC_RELAXED);
 	}
 }
 
@@ -913,9 +943,17 @@ stream_open(const char *path, size_t bufsize, char *errbuf)
 	ssize_t n;
 
 	st->fd = -1;
-	if (strcmp(path, "-") == 0)
+	if (strcmp(path, "-") == 0) {
+		/* A terminal holds no capture: say so rather than wait. */
+		if (isatty(STDIN_FILENO)) {
+			snprintf(errbuf, STREAM_ERRBUF_SIZE, "standard input is "
+			    "a terminal, not a capture: pipe one in or name a "
+			    "file");
+			free(st);
+			return NULL;
+		}
 		st->fd = STDIN_FILENO;
-	else if ((st->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+	} else if ((st->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		snprintf(errbuf, STREAM_ERRBUF_SIZE, "%s", strerror(errno));
 		free(st);
 		return NULL;
@@ -1044,6 +1082,7 @@ stream_free(struct stream *st)
 		pthread_mutex_destroy(&st->lock);
 		for (i = 0; i < STREAM_CHUNKS; i++)
 			free(st->chunks[i].buf);
+		__atomic_sub_fetch(&ahead_streams, 1, __ATOMIC_RELAXED);
 	}
 	if (st->decoder_live)
 		st->c->end(st);

@@ -19,9 +19,11 @@
  * thread, pipeline.c), in steps of the FILE's buffer; or, after
  * stream_set_decode_ahead(true) (transcope's default on two CPUs), for a
  * compressed regular file in a thread of its own that decodes ahead into
- * a few 1 MiB chunks while the reader parses the ones before.  Its memory
- * is bounded whatever the input: fixed buffers, and each library's window
- * capped (STREAM_MEMLIMIT); a "decompression bomb" costs time, not memory.
+ * a few 1 MiB chunks while the reader parses the ones before (at most a
+ * few such streams at once: of a merge of many files, the later ones
+ * decode in the reader's thread).  Its memory is bounded whatever the
+ * input: fixed buffers, and each library's window capped
+ * (STREAM_MEMLIMIT); a "decompression bomb" costs time, not memory.
  *
  * A damaged or truncated compressed stream makes the FILE's read fail
  * (ferror(), errno EIO) after every byte decoded before the damage has been
@@ -91,7 +93,8 @@ uint64_t	 stream_position(const struct stream *);
  * For the streams opened from now on: decode a compressed regular file
  * in a thread of its own (true), or in the reader's (false, the default).
  * Pipes are always decoded in the reader's: a thread blocked on one could
- * not be stopped.
+ * not be stopped; so are the streams opened while a few others
+ * (STREAM_AHEAD_MAX in source_stream.c) have a thread.
  */
 void		 stream_set_decode_ahead(bool on);
 

@@ -330,6 +330,53 @@ START_TEST(test_pcapng_timestamp_resolutions)
 }
 END_TEST
 
+/*
+ * The limits of if_tsresol (2^-63, 10^-19) and of if_tsoffset: integer
+ * arithmetic only, no shift of 64 or more, no signed overflow (UBSan in
+ * the ASan build would stop here), a time before 1970 as 0.
+ */
+START_TEST(test_pcapng_extreme_timestamps)
+{
+	static const struct {
+		uint8_t		tsresol;
+		int64_t		tsoffset;
+		uint64_t	t;
+		uint64_t	ns;
+	} cases[] = {
+		{ 0x80 | 63, 0, (1ULL << 63) | (1ULL << 62), 1500000000ULL },
+		{ 0x80 | 63, 0, UINT64_MAX, 1999999999ULL },
+		{ 19, 0, 15000000000000000000ULL, 1500000000ULL },
+		{ 19, 0, UINT64_MAX, 1844674407ULL },
+		{ 0x80, 0, 5, 5000000000ULL },		/* 2^-0: seconds */
+		{ 6, INT64_MIN, 1000000, 0 },
+		{ 6, -1000, 2000000, 0 },
+		{ 6, 1000, 2000000, 1002000000000ULL },
+		{ 0x80 | 63, INT64_MIN + 1, 1ULL << 63, 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct ng g = { .n = 0 };
+		char err[PCAPNG_ERRBUF_SIZE];
+		struct pcapng_packet p;
+		struct pcapng *ng;
+		FILE *fp;
+
+		shb(&g, (int)(i % 2));
+		idb(&g, 1, 0, NULL, cases[i].tsresol, cases[i].tsoffset);
+		epb(&g, 0, cases[i].t, 14, 14);
+		ng = open_mem(&g, &fp, err);
+		ck_assert_msg(ng != NULL, "%s", err);
+		ck_assert_int_eq(pcapng_next(ng, &p, err), 1);
+		ck_assert_msg(p.ts_ns == cases[i].ns, "case %zu: %llu, not "
+		    "%llu", i, (unsigned long long)p.ts_ns,
+		    (unsigned long long)cases[i].ns);
+		pcapng_close(ng);
+		fclose(fp);
+	}
+}
+END_TEST
+
 START_TEST(test_pcapng_skips_other_blocks)
 {
 	struct ng g = { .n = 0 };
@@ -733,6 +780,72 @@ START_TEST(test_stream_gzip_ahead)
 	stream_gzip(true);
 }
 END_TEST
+
+/* This process's threads, from /proc (Linux, as fopencookie() is). */
+static int
+thread_count(void)
+{
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "r");
+	int n = -1;
+
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof line, f) != NULL)
+		if (sscanf(line, "Threads: %d", &n) == 1)
+			break;
+	fclose(f);
+	return n;
+}
+
+/*
+ * A merge of many compressed files once had a decoder thread and 4 MiB of
+ * chunks for each (200 .gz files: 900 MB); at most 4 decode ahead now,
+ * the rest in the reader's thread, and each stream still reads whole.
+ */
+START_TEST(test_stream_ahead_bounded)
+{
+	/* More than a thread's ring, so that each waits, alive, for it. */
+	static uint8_t data[6000000], gz[sizeof data], back[sizeof data + 1];
+	char err[STREAM_ERRBUF_SIZE], *path;
+	struct stream *st[12];
+	int before, i;
+	size_t n;
+
+	fill_pattern(data, sizeof data);
+	n = gzip_bytes(data, sizeof data, gz, sizeof gz, 0);
+	path = temp_file(gz, n);
+	stream_set_decode_ahead(true);
+	before = thread_count();
+	for (i = 0; i < 12; i++) {
+		st[i] = stream_open(path, 65536, err);
+		ck_assert_msg(st[i] != NULL, "%s", err);
+	}
+	ck_assert_int_le(thread_count() - before, 4);
+	ck_assert_int_ge(thread_count() - before, 1);
+	for (i = 0; i < 12; i++) {
+		ck_assert_uint_eq(fread(back, 1, sizeof back,
+		    stream_file(st[i])), sizeof data);
+		ck_assert_mem_eq(back, data, sizeof data);
+	}
+	/* Closed, they give their places back (a joined thread may stay */
+	/* listed a moment). */
+	for (i = 0; i < 12; i++)
+		stream_close(st[i]);
+	for (i = 0; i < 1000 && thread_count() != before; i++)
+		usleep(1000);
+	ck_assert_int_eq(thread_count(), before);
+	for (i = 0; i < 4; i++) {
+		st[i] = stream_open(path, 65536, err);
+		ck_assert_msg(st[i] != NULL, "%s", err);
+	}
+	ck_assert_int_eq(thread_count(), before + 4);
+	for (i = 0; i < 4; i++)
+		stream_close(st[i]);
+	stream_set_decode_ahead(false);
+	unlink(path);
+	free(path);
+}
+END_TEST
 #endif
 
 /* Formats recognised only to be refused say so. */
@@ -880,6 +993,43 @@ START_TEST(test_source_mixed_link_types)
 }
 END_TEST
 
+/*
+ * A pcapng file that describes no interface, and an empty file: the
+ * source says so, and its interface list is empty (no copy from a NULL
+ * list: UBSan caught that once, through the fuzzer).
+ */
+START_TEST(test_source_no_interfaces)
+{
+	struct ng g = { .n = 0 };
+	char err[SOURCE_ERRBUF_SIZE], *path, *paths[2];
+	const struct source_interface *ifs;
+	enum source_status st;
+	struct source *s;
+	int dlts[2];
+
+	shb(&g, 0);
+	other_block(&g, 4, 8);
+	path = temp_file(g.b, g.n);
+	paths[0] = path;
+	s = source_open_files(paths, 1, NULL, err, &st);
+	ck_assert_msg(s != NULL, "%s", err);
+	ck_assert_int_eq(count_frames(s, dlts), 0);
+	ck_assert_int_eq(source_interfaces(s, &ifs), 0);
+	source_close(s);
+	unlink(path);
+	free(path);
+
+	path = temp_file("", 0);
+	paths[0] = path;
+	ck_assert_ptr_null(source_open_files(paths, 1, NULL, err, &st));
+	ck_assert_int_eq(st, SOURCE_ERR_OPEN);
+	ck_assert_msg(strstr(err, path) == err && strstr(err, "the file is "
+	    "empty") != NULL, "%s", err);
+	unlink(path);
+	free(path);
+}
+END_TEST
+
 Suite *
 source_suite(void)
 {
@@ -888,6 +1038,7 @@ source_suite(void)
 
 	tcase_add_test(tc, test_pcapng_sections_and_orders);
 	tcase_add_test(tc, test_pcapng_timestamp_resolutions);
+	tcase_add_test(tc, test_pcapng_extreme_timestamps);
 	tcase_add_test(tc, test_pcapng_skips_other_blocks);
 	tcase_add_loop_test(tc, test_pcapng_hostile, 0, H_MAX);
 	tcase_add_test(tc, test_pcapng_caplen_over_snaplen);
@@ -899,11 +1050,13 @@ source_suite(void)
 #ifdef HAVE_ZLIB
 	tcase_add_test(tc, test_stream_gzip);
 	tcase_add_test(tc, test_stream_gzip_ahead);
+	tcase_add_test(tc, test_stream_ahead_bounded);
 #endif
 	tcase_add_test(tc, test_stream_unsupported);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("source");
 	tcase_add_test(tc, test_source_mixed_link_types);
+	tcase_add_test(tc, test_source_no_interfaces);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1372,6 +1372,33 @@ case_pcapng_readable(void)
 	ng_be = 0;
 	ng_shb(f);
 	finish(f);
+
+	/*
+	 * A raw IP interface described before the first packet, and one
+	 * described after two Ethernet packets: a filter on Ethernet
+	 * addresses means nothing for it (hostile.sh: usage error, or the
+	 * reading of the file ends there).
+	 */
+	good_conn_frames(good, 40053);
+	f = create_ext("ng-raw-first", "pcapng");
+	ng_be = 0;
+	ng_shb(f);
+	ng_idb(f, LINKTYPE_ETHERNET, 0, "eth0");
+	ng_idb(f, 101, 0, "tun0");
+	for (i = 0; i < 2; i++)
+		ng_epb(f, 0, 1000 * (uint32_t)i, &good[i]);
+	finish(f);
+	f = create_ext("ng-raw-late", "pcapng");
+	ng_be = 0;
+	ng_shb(f);
+	ng_idb(f, LINKTYPE_ETHERNET, 0, "eth0");
+	for (i = 0; i < 2; i++)
+		ng_epb(f, 0, 1000 * (uint32_t)i, &good[i]);
+	ng_idb(f, 101, 0, "tun0");
+	for (i = 2; i < 4; i++)
+		ng_epb_raw(f, 1, 1000 * (uint32_t)i, good[i].b + 14,
+		    (uint32_t)good[i].n - 14, (uint32_t)good[i].n - 14);
+	finish(f);
 }
 
 int

@@ -244,7 +244,7 @@ grep -q '"ip_length_over_frame"' "$srcdir/src/packet.h" 2>/dev/null &&
 
 # ---------------------------------------------------------------- files
 
-unreadable empty truncated
+unreadable empty "the file is empty"
 unreadable bad-magic "unknown file format"
 unreadable truncated-global-header truncated
 
@@ -520,6 +520,25 @@ decodable ng-section-only
 expect_cap packets 0
 expect_out '"interfaces":[]'
 
+# A filter that means nothing for a raw IP interface: a usage error when
+# the interface comes before the first packet; found after packets, it
+# ends the reading of the file as damage does, after their report.
+for name in ng-raw-first ng-raw-late; do
+	file=$D/$name.pcapng
+	timeout 30 "$T" --json "$file" ether host 02:00:00:00:00:02 \
+	    >"$out" 2>"$err"
+	rc=$?
+	sane
+	[ $name = ng-raw-late ] && break
+	expect_rc 1
+	expect_stdout_empty
+	expect_error "bad filter expression" "link type RAW"
+done
+expect_rc 2
+expect_json
+expect_error "bad filter expression" "link type RAW"
+expect_cap packets 2
+
 # ---------------------------------------------------------------- compressed
 
 # Made here with the compressors when they are installed.  The library
@@ -555,7 +574,13 @@ open(sys.argv[2], "wb").write(d)' "$D/mixed.pcap.gz" "$D/gz-corrupt" 	    2>/dev
 	unreadable gz-garbage "gzip-compressed data is damaged"
 
 	: | gzip -c >"$D/gz-empty"
-	unreadable gz-empty "gzip-compressed" truncated
+	unreadable gz-empty "gzip-compressed data that is empty"
+
+	# The same truncation read in one thread (no decoder thread).
+	run gz-truncated --threads 1
+	expect_rc 2
+	expect_json
+	expect_error "gzip-compressed data ends early"
 
 	# Members one after another (gzip -c a b) are one stream.
 	{ head -c 1000 "$D/mixed.pcap" | gzip -c
@@ -590,23 +615,114 @@ if command -v zstd >/dev/null; then
 	size=$(wc -c <"$D/zst-mixed")
 	head -c $((size / 2)) "$D/zst-mixed" >"$D/zst-truncated"
 	unreadable zst-truncated "zstd-compressed data ends early"
+
+	# A skippable frame first, as pzstd writes (magic 0x184D2A50): it
+	# was once "unknown file format".  Another between two frames.
+	{ printf 'P*M\030\004\000\000\000abcd'
+	  head -c 1000 "$D/mixed.pcap" | zstd -q -c
+	  printf 'Z*M\030\000\000\000\000'
+	  tail -c +1001 "$D/mixed.pcap" | zstd -q -c; } >"$D/zst-skippable"
+	decodable zst-skippable
+	expect_cap packets 25
 fi
 if command -v xz >/dev/null; then
 	# A dictionary of 256 MiB: more than transcope lets a decoder take.
 	xz --lzma2=dict=256MiB -c "$D/mixed.pcap" >"$D/xz-big-dictionary"
 	unreadable xz-big-dictionary "128 MiB"
 fi
+# Frames and streams one after another, as pbzip2 or cat make, for each
+# compressor; and the file cut short: one line, exit 2, in either thread.
+for z in zstd xz bzip2 lz4; do
+	command -v $z >/dev/null || continue
+	{ head -c 1000 "$D/mixed.pcap" | $z -q -c
+	  tail -c +1001 "$D/mixed.pcap" | $z -q -c; } >"$D/$z-members"
+	decodable $z-members
+	expect_cap packets 25
+	size=$(wc -c <"$D/$z-members")
+	head -c $((size - 20)) "$D/$z-members" >"$D/$z-cut"
+	for threads in 1 2; do
+		run $z-cut --threads $threads
+		expect_rc 2
+		expect_json
+		expect_error "$z-compressed data"
+	done
+done
+
+# ---------------------------------------------------------------- stdin
+
+name=stdin-empty
+file=-
+timeout 30 "$T" --json -r - </dev/null >"$out" 2>"$err"
+rc=$?
+sane
+expect_rc 2
+expect_stdout_empty
+expect_error "standard input is empty"
+
+# A second reader of one pipe would read the first one's leftovers.
+name=stdin-twice
+timeout 30 "$T" --json -r - -r - <"$D/mixed.pcap" >"$out" 2>"$err"
+rc=$?
+sane
+expect_rc 1
+expect_stdout_empty
+check "one line: read only once ($(cat "$err"))" sh -c \
+    "test \$(wc -l <'$err') -eq 1 && grep -q 'only once' '$err'"
+
+if command -v gzip >/dev/null; then
+	name=stdin-gzip
+	gzip -c "$D/mixed.pcap" | timeout 30 "$T" --json -r - >"$out" 2>"$err"
+	rc=$?
+	sane
+	expect_rc 0
+	expect_json
+	expect_cap packets 25
+fi
+
+# ---------------------------------------------------------------- signals
+
+# Killed while it reads (the pipe stays open), -o leaves no temporary
+# file behind: there is no report, not half of one.
+name=sigterm-o
+rm -f "$tmp/report.json"*
+{ cat "$D/mixed.pcap"; sleep 3; } |
+    "$T" --json -o "$tmp/report.json" -r - 2>"$err" &
+pid=$!
+sleep 1
+kill -TERM $pid 2>/dev/null
+wait $pid 2>/dev/null	# no "Terminated" from the shell
+rc=$?
+check "ended by SIGTERM (exit $rc)" test "$rc" -eq 143
+check "no report and no temporary file left ($(ls "$tmp" | grep report))" \
+    sh -c "! ls '$tmp'/report.json* >/dev/null 2>&1"
 
 # ---------------------------------------------------------------- valgrind
 
 if [ "${TRANSCOPE_VALGRIND:-0}" = 1 ] && command -v valgrind >/dev/null; then
-	for f in "$D"/*.pcap "$D"/*.pcapng "$D"/gz-* "$D"/zst-truncated; do
+	for f in "$D"/*.pcap "$D"/*.pcapng "$D"/gz-* "$D"/zst-truncated \
+	    "$D"/zst-skippable "$D"/*-members "$D"/*-cut; do
 		[ -f "$f" ] || continue
 		case $f in */syn-flood.pcap|*/ng-many-interfaces*) continue ;; esac
 		name=valgrind:$(basename "$f")
 		valgrind --error-exitcode=99 -q "$T" --json "$f" \
 		    >/dev/null 2>"$err"
 		check "valgrind memcheck clean ($(head -c 300 "$err"))" \
+		    test $? -ne 99
+	done
+	# Decoder threads stopped with input left (-c), or beside a damaged
+	# file in a merge: joined, and nothing of theirs leaks.
+	for args in "-c 3 zstd-members" "-c 3 gz-members" \
+	    "gz-corrupt mixed.pcap" "xz-cut bzip2-cut lz4-cut zstd-members"; do
+		set --
+		for a in $args; do
+			case $a in -*|[0-9]*) set -- "$@" "$a" ;;
+			*) [ -f "$D/$a" ] && set -- "$@" "$D/$a" ;; esac
+		done
+		name="valgrind: $args"
+		valgrind --error-exitcode=99 -q --leak-check=full \
+		    --errors-for-leak-kinds=definite "$T" --threads 2 --json \
+		    "$@" >/dev/null 2>"$err"
+		check "valgrind memcheck clean, no leak ($(head -c 300 "$err"))" \
 		    test $? -ne 99
 	done
 fi
