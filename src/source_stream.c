@@ -898,12 +898,13 @@ stream_take_more(struct stream *st, size_t n, size_t *got)
 		size_t size = n > st->bufsize ? n : st->bufsize;
 		uint8_t *w = xmalloc(size);
 
-		/* The window may be in the old win[]. */
-		memcpy(w, st->w.cp, have);
+		/* The window may be in the old win[] (or nowhere yet). */
+		if (have > 0)
+			memcpy(w, st->w.cp, have);
 		free(st->win);
 		st->win = w;
 		st->win_size = size;
-	} else
+	} else if (have > 0)
 		memmove(st->win, st->w.cp, have);
 	st->taken = true;
 	if (st->ahead) {
