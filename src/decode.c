@@ -113,8 +113,13 @@ static struct decode_list udp_ports = {
 	}
 };
 
-/* Teredo by its content, on any other port (decode_tunnel_udp.c). */
+/*
+ * Teredo by its content, on any other port (decode_tunnel_udp.c): offered
+ * a datagram whose first payload byte has the bit of its high nibble in
+ * udp_probe_first (a probe other than Teredo's is offered every one).
+ */
 static decode_fn udp_probe = decode_teredo_probe;
+static uint16_t udp_probe_first = DECODE_TEREDO_FIRST;
 
 uint16_t decode_payload_want;
 bool decode_udp_more = true;		/* rows and a probe, as above */
@@ -258,6 +263,8 @@ decode_set_udp_probe(decode_fn fn)
 	decode_fn old = udp_probe;
 
 	udp_probe = fn;
+	udp_probe_first = fn == decode_teredo_probe ? DECODE_TEREDO_FIRST :
+	    0xffff;
 	udp_more_update();
 	return old;
 }
@@ -321,6 +328,16 @@ udp_port_find(uint16_t port)
 	return list_find(&udp_ports, port);
 }
 
+/* The probe, if the datagram's first payload byte is one it may take. */
+static inline decode_fn
+udp_probe_find(const struct decoder *d)
+{
+	if (udp_probe == NULL || cur_left(&d->c) <= 8 ||
+	    !(udp_probe_first & (1u << (d->c.p[8] >> 4))))
+		return NULL;
+	return udp_probe;
+}
+
 enum pkt_kind
 decode_udp_port(struct decoder *d)
 {
@@ -329,7 +346,7 @@ decode_udp_port(struct decoder *d)
 
 	if ((fn = udp_port_find(pkt->dport)) == NULL &&
 	    (fn = udp_port_find(pkt->sport)) == NULL &&
-	    (fn = udp_probe) == NULL)
+	    (fn = udp_probe_find(d)) == NULL)
 		return PK_UDP;
 	cur_skip(&d->c, 8);
 	d->l4len = pkt->payload_len;

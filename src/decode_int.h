@@ -299,6 +299,13 @@ enum pkt_kind	decode_geneve(struct decoder *);
 enum pkt_kind	decode_gtp_u(struct decoder *);
 enum pkt_kind	decode_teredo(struct decoder *);
 enum pkt_kind	decode_teredo_probe(struct decoder *);
+/*
+ * The first payload bytes decode_teredo_probe() can accept, as a bit per
+ * high nibble: 0 (an authentication or origin indicator starts with a 0
+ * byte) and 6 (an IPv6 header).  decode_udp_port() offers the probe only
+ * such datagrams, so most UDP is turned away without the call.
+ */
+#define DECODE_TEREDO_FIRST	((1u << 0x0) | (1u << 0x6))
 enum pkt_kind	decode_pbb(struct decoder *);
 /* Whether fn is one of the UDP tunnels' dissectors (decode_set_tunnels()). */
 bool		decode_is_udp_tunnel(decode_fn fn);

@@ -2,9 +2,10 @@
  * Offline sources: see source.h.
  *
  * Each file is a byte stream (source_stream.c: plain, or decompressed as
- * it is read) that one of two readers parses: libpcap for pcap, whose
- * every frame has the file's link type, or source_pcapng.c for pcapng,
- * whose frames each have their own interface's.  One reader for all
+ * it is read) that one of two readers parses: for pcap, whose every frame
+ * has the file's link type, source_pcap.c in place (the common form) or
+ * libpcap (any other, and whatever source_pcap.c leaves to it); for
+ * pcapng, whose frames each have their own interface's, source_pcapng.c.  One reader for all
  * pcapng, not libpcap where it can: libpcap refuses interfaces of
  * different link types (or snapshot lengths) in one file, does not say
  * which interface a packet came from, and the two convert timestamps the
@@ -32,6 +33,7 @@
 #include <string.h>
 
 #include "source.h"
+#include "source_pcap.h"
 #include "source_pcapng.h"
 #include "source_stream.h"
 #include "xmalloc.h"
@@ -46,6 +48,13 @@ struct source_file {
 	char		*path;
 	struct stream	*stream;	/* its bytes; NULL for a live source */
 	pcap_t		*pcap;		/* pcap files, and live */
+	/*
+	 * A pcap file of the common form is read in place (source_pcap.h);
+	 * its pcap_t, opened on a copy of its header (file_hdr), only says
+	 * what libpcap makes of it, until libpcap reads on.
+	 */
+	struct pcap_records *recs;
+	uint8_t		 file_hdr[PCAP_FILE_HEADER];
 	struct pcapng	*ng;		/* pcapng files */
 	int		 dlt;		/* pcap: the file's link type */
 	int		 done;		/* no more frames (pcap stays open) */
@@ -243,6 +252,59 @@ sync_interfaces(struct source *s, struct source_file *sf, int file_index,
 }
 
 /*
+ * A pcap file of the form source_pcap.c reads: libpcap checks its header
+ * (a FILE of those 24 bytes), then its records are read in place.  If
+ * libpcap cannot open that, it opens the whole stream as for any other
+ * file, and says why.
+ */
+static void
+records_open(struct source_file *sf)
+{
+	char pcap_err[PCAP_ERRBUF_SIZE];
+	const uint8_t *head;
+	FILE *hf;
+
+	(void)stream_head(sf->stream, &head);
+	memcpy(sf->file_hdr, head, PCAP_FILE_HEADER);
+	if ((hf = fmemopen(sf->file_hdr, PCAP_FILE_HEADER, "rb")) == NULL)
+		return;
+	sf->pcap = pcap_fopen_offline_with_tstamp_precision(hf,
+	    PCAP_TSTAMP_PRECISION_NANO, pcap_err);
+	if (sf->pcap == NULL) {
+		fclose(hf);
+		return;
+	}
+	sf->recs = pcap_records_open(sf->stream, pcap_snapshot(sf->pcap));
+}
+
+/*
+ * A record source_pcap.c leaves to libpcap: libpcap reads the rest of the
+ * file from it on.  -1 (errbuf set) if it cannot.
+ */
+static int
+records_hand_over(struct source_file *sf, char *errbuf)
+{
+	char pcap_err[PCAP_ERRBUF_SIZE];
+	FILE *fp = pcap_records_hand_over(sf->recs);
+	pcap_t *p = NULL;
+
+	pcap_err[0] = '\0';
+	if (fp != NULL)
+		p = pcap_fopen_offline_with_tstamp_precision(fp,
+		    PCAP_TSTAMP_PRECISION_NANO, pcap_err);
+	if (p == NULL) {
+		snprintf(errbuf, SOURCE_ERRBUF_SIZE, "%s: %s", sf->path,
+		    fp == NULL ? strerror(errno) : pcap_err);
+		return -1;
+	}
+	pcap_close(sf->pcap);
+	sf->pcap = p;
+	pcap_records_free(sf->recs);
+	sf->recs = NULL;
+	return 0;
+}
+
+/*
  * Open one file: its stream, then libpcap or the pcapng reader.  Errors
  * read "PATH: cause".
  */
@@ -292,8 +354,19 @@ source_file_open(struct source *s, struct source_file *sf, int i,
 	sf->rec_hdr = pcap_record_header_size(head, nhead, &tsresol);
 	sf->next_off = 24;
 	pcap_err[0] = '\0';
-	sf->pcap = pcap_fopen_offline_with_tstamp_precision(
-	    stream_file(sf->stream), PCAP_TSTAMP_PRECISION_NANO, pcap_err);
+	if (pcap_records_supported(head, nhead))
+		records_open(sf);
+	if (sf->pcap == NULL) {
+		FILE *fp = stream_file(sf->stream);
+
+		if (fp == NULL) {
+			snprintf(errbuf, SOURCE_ERRBUF_SIZE, "%s: %s",
+			    sf->path, strerror(errno));
+			return -1;
+		}
+		sf->pcap = pcap_fopen_offline_with_tstamp_precision(fp,
+		    PCAP_TSTAMP_PRECISION_NANO, pcap_err);
+	}
 	if (sf->pcap == NULL) {
 		size_t n = strlen(sf->path);
 
@@ -334,8 +407,13 @@ source_file_close(struct source_file *sf)
 {
 	sf->read = sf->size;
 	if (sf->pcap != NULL && sf->stream != NULL) {
-		/* libpcap closes the stream's FILE; the rest is ours. */
+		/*
+		 * libpcap closes the stream's FILE (if it was given it; else
+		 * the FILE of the header); the rest is ours.
+		 */
 		pcap_close(sf->pcap);
+		pcap_records_free(sf->recs);
+		sf->recs = NULL;
 		stream_free(sf->stream);
 	} else if (sf->pcap != NULL)
 		pcap_close(sf->pcap);		/* live */
@@ -688,6 +766,27 @@ pcap_fill(struct source *s, struct source_file *sf, int file_index,
 	const u_char *data;
 	int r;
 
+	if (sf->recs != NULL) {
+		struct pcap_pkthdr rh;
+		const uint8_t *rd;
+
+		while ((r = pcap_records_next(sf->recs, &rh, &rd)) == 1) {
+			sf->next_off += sf->rec_hdr + rh.caplen;
+			if (!sf->has_filter ||
+			    pcap_offline_filter(&sf->filter, &rh, rd)) {
+				pending_from_pcap(sf, file_index, &rh, rd);
+				return 0;
+			}
+		}
+		if (r == 0) {
+			source_file_close(sf);	/* end of this file */
+			return 0;
+		}
+		if (records_hand_over(sf, errbuf) != 0) {
+			source_file_close(sf);
+			return -1;
+		}
+	}
 	while ((r = pcap_next_ex(sf->pcap, &h, &data)) == 1) {
 		sf->next_off += sf->rec_hdr + h->caplen;
 		if (!sf->has_filter ||
@@ -904,10 +1003,11 @@ struct dispatch {
 	int		 delivered;
 };
 
-static void
-deliver(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
+/* A record of a single pcap file: filtered, counted, handed to d->fn. */
+static inline void
+record_out(struct dispatch *d, const struct pcap_pkthdr *h,
+    const u_char *data)
 {
-	struct dispatch *d = (struct dispatch *)(void *)user;
 	struct source_file *sf = d->sf;
 	struct raw_frame fr;
 
@@ -923,6 +1023,12 @@ deliver(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
 	sf->ifaces[0].packets++;
 	d->fn(d->ctx, &fr);
 	d->delivered++;
+}
+
+static void
+deliver(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
+{
+	record_out((struct dispatch *)(void *)user, h, data);
 }
 
 int
@@ -947,6 +1053,30 @@ source_read(struct source *s, int max, source_frame_fn fn, void *ctx,
 			(*delivered)++;
 		}
 		return 1;
+	}
+	if (sf->recs != NULL) {
+		/* One pcap file read in place: the same, without libpcap. */
+		struct dispatch d = { sf, fn, ctx, 0 };
+		struct pcap_pkthdr h;
+		const uint8_t *data;
+		int n;
+
+		r = 1;
+		for (n = 0; n < max &&
+		    (r = pcap_records_next(sf->recs, &h, &data)) == 1; n++)
+			record_out(&d, &h, data);
+		*delivered = d.delivered;
+		if (r == 1)
+			return 1;
+		if (r == 0) {
+			source_file_close(sf);	/* the end of the file */
+			return 0;
+		}
+		if (records_hand_over(sf, errbuf) != 0) {
+			source_file_close(sf);
+			return -1;
+		}
+		return 1;			/* libpcap reads on */
 	}
 	/*
 	 * One pcap file: libpcap's own loop, as a bare pcap_loop() reads,

@@ -1,7 +1,7 @@
 /*
- * Packet sources: one or more capture files (pcap, read through libpcap, or
- * pcapng, read by source_pcapng.c; either may be compressed, see
- * source_stream.h), merged into one time-ordered stream as mergecap would,
+ * Packet sources: one or more capture files (pcap, read by source_pcap.c
+ * or libpcap, or pcapng, read by source_pcapng.c; either may be
+ * compressed, see source_stream.h), merged into one time-ordered stream as mergecap would,
  * without loading any of them whole; or one live interface.  Either can
  * also write every frame it delivers to a pcap file (-w), as tcpdump does.
  *

@@ -5,15 +5,23 @@
  * first bytes (magic numbers), never by the file's name, so `x.pcap.gz`,
  * `x.pcap` that is really zstd, and `zcat x.gz | transcope -` all work.
  *
- * stream_open() hands back a stdio FILE that yields the capture's own
- * bytes, for libpcap (pcap_fopen_offline()) or the pcapng reader:
+ * A stream is read one of two ways, from its first byte on:
  *
- *   - a plain regular file (or a redirected standard input) is the FILE
- *     itself, given a large buffer: nothing stands between the reader and
- *     read(2), and ftell() is a file offset;
- *   - anything else is a FILE made with fopencookie() whose read function
+ *   - stream_take(): the next n bytes in place, where they already are in
+ *     memory (read(2) or decoded into the stream's window, or a chunk the
+ *     decoder thread filled), copied only when they straddle the end of
+ *     one: what the pcap record reader (source_pcap.c) uses, so a packet
+ *     is read without a copy through stdio;
+ *   - stream_file(): a stdio FILE, for libpcap (pcap_fopen_offline()) and
+ *     the pcapng reader.  A plain regular file (or a redirected standard
+ *     input) is the FILE itself, given a large buffer: nothing stands
+ *     between the reader and read(2), and ftell() is a file offset.
+ *     Anything else is a FILE made with fopencookie() whose read function
  *     decompresses (or, for a plain pipe, first gives back the bytes read
  *     to tell the format) straight into the FILE's buffer.
+ *
+ * stream_file_resume() goes from the first way to the second: a FILE that
+ * gives back some bytes already taken, then the rest of the stream.
  *
  * Decompression runs in the thread that reads the capture (the reader
  * thread, pipeline.c), in steps of the FILE's buffer; or, after
@@ -45,6 +53,9 @@
 
 #define STREAM_ERRBUF_SIZE	256
 
+/* The first bytes stream_head() can show: a pcap file's header. */
+#define STREAM_HEAD		24
+
 /* Most memory one decompressor may use (its window or dictionary). */
 #define STREAM_MEMLIMIT		(128u * 1024 * 1024)
 
@@ -67,12 +78,61 @@ struct stream;
  */
 struct stream	*stream_open(const char *path, size_t bufsize, char *errbuf);
 
-/* The FILE to read the capture's bytes from. */
-FILE		*stream_file(const struct stream *);
+/*
+ * The FILE to read the capture's bytes from, made the first time (NULL,
+ * errno set, if it cannot be).  Not after stream_take().
+ */
+FILE		*stream_file(struct stream *);
 
 /*
- * The first bytes of the capture (decompressed), up to 8, without taking
- * them from the FILE: what tells pcap from pcapng.  Returns how many.
+ * The bytes a stream holds in memory, decoded and not yet taken: the
+ * first member of struct stream, so that taking bytes that are there
+ * already is a few instructions inline (stream_take(), and a reader that
+ * looks before it takes: stream_window()).
+ */
+struct stream_window {
+	const uint8_t	*cp;
+	const uint8_t	*cend;
+};
+
+static inline struct stream_window *
+stream_window(struct stream *st)
+{
+	return (struct stream_window *)(void *)st;
+}
+
+const uint8_t	*stream_take_more(struct stream *, size_t n, size_t *got);
+
+/*
+ * The next n bytes: a pointer to them, valid until the next call or
+ * stream_close(), with *got == n; fewer only at the end of the data or
+ * when it fails (then stream_error() says why, as for a FILE).
+ */
+static inline const uint8_t *
+stream_take(struct stream *st, size_t n, size_t *got)
+{
+	struct stream_window *w = stream_window(st);
+	const uint8_t *p = w->cp;
+
+	if ((size_t)(w->cend - p) < n)
+		return stream_take_more(st, n, got);
+	w->cp = p + n;
+	*got = n;
+	return p;
+}
+
+/*
+ * After stream_take(): a FILE that yields prefix (n bytes, copied) and
+ * then the stream from where stream_take() left it.  NULL if the FILE was
+ * made already, or cannot be.
+ */
+FILE		*stream_file_resume(struct stream *, const uint8_t *prefix,
+		    size_t n);
+
+/*
+ * The first bytes of the capture (decompressed), up to STREAM_HEAD,
+ * without taking them: what tells pcap from pcapng, and a pcap file's
+ * header.  Returns how many.
  */
 size_t		 stream_head(const struct stream *, const uint8_t **head);
 

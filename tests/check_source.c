@@ -653,7 +653,7 @@ START_TEST(test_stream_plain)
 	st = stream_open(path, 65536, err);
 	ck_assert_msg(st != NULL, "%s", err);
 	ck_assert_int_eq(stream_codec(st), STREAM_PLAIN);
-	ck_assert_uint_eq(stream_head(st, &head), 8);
+	ck_assert_uint_eq(stream_head(st, &head), STREAM_HEAD);
 	ck_assert_mem_eq(head, data, 8);
 	ck_assert_uint_eq(fread(back, 1, sizeof back, stream_file(st)),
 	    sizeof back);
@@ -716,7 +716,7 @@ stream_gzip(bool ahead)
 	ck_assert_msg(st != NULL, "%s", err);
 	ck_assert_int_eq(stream_codec(st), STREAM_GZIP);
 	ck_assert_str_eq(stream_codec_name(STREAM_GZIP), "gzip");
-	ck_assert_uint_eq(stream_head(st, &head), 8);
+	ck_assert_uint_eq(stream_head(st, &head), STREAM_HEAD);
 	ck_assert_mem_eq(head, data, 8);
 	got = fread(back, 1, sizeof back, stream_file(st));
 	ck_assert_uint_eq(got, sizeof data);
@@ -844,6 +844,125 @@ START_TEST(test_stream_ahead_bounded)
 	stream_set_decode_ahead(false);
 	unlink(path);
 	free(path);
+}
+END_TEST
+
+/*
+ * Every byte of st by stream_take(), in steps of varied sizes (a byte, a
+ * record header, more than the window): equal to data (n bytes), then
+ * nothing more.  Returns what was taken.
+ */
+static size_t
+take_all(struct stream *st, const uint8_t *data, size_t n)
+{
+	static const size_t steps[] = { 1, 16, 7, 1500, 65536, 3, 2500000 };
+	size_t at = 0, got, i = 0;
+	const uint8_t *p;
+
+	for (;;) {
+		size_t want = steps[i++ % (sizeof steps / sizeof steps[0])];
+
+		p = stream_take(st, want, &got);
+		ck_assert_uint_le(got, want);
+		ck_assert_uint_le(at + got, n);
+		if (got > 0)
+			ck_assert_mem_eq(p, data + at, got);
+		at += got;
+		if (got < want)
+			break;
+	}
+	(void)stream_take(st, 1, &got);
+	ck_assert_uint_eq(got, 0);
+	return at;
+}
+
+/* In place, plain and compressed, and a FILE that resumes after. */
+static void
+stream_taking(bool ahead)
+{
+	static uint8_t data[3000000], back[sizeof data + 10], gz[sizeof data];
+	char err[STREAM_ERRBUF_SIZE], *path, *gzpath;
+	const uint8_t *p;
+	struct stream *st;
+	size_t n, got;
+	FILE *fp;
+
+	stream_set_decode_ahead(ahead);
+	fill_pattern(data, sizeof data);
+	path = temp_file(data, sizeof data);
+	n = gzip_bytes(data, sizeof data, gz, sizeof gz, 1100000);
+	gzpath = temp_file(gz, n);
+
+	/* A window smaller than some steps: it grows to them. */
+	st = stream_open(path, 65536, err);
+	ck_assert_msg(st != NULL, "%s", err);
+	ck_assert_uint_eq(take_all(st, data, sizeof data), sizeof data);
+	ck_assert_uint_eq(stream_position(st), sizeof data);
+	ck_assert_ptr_null(stream_error(st));
+	stream_close(st);
+
+	st = stream_open(gzpath, 65536, err);
+	ck_assert_msg(st != NULL, "%s", err);
+	ck_assert_uint_eq(take_all(st, data, sizeof data), sizeof data);
+	ck_assert_ptr_null(stream_error(st));
+	ck_assert_uint_eq(stream_position(st), n);
+	stream_close(st);
+
+	/* Some taken, then a FILE: the prefix given, then the rest. */
+	st = stream_open(gzpath, 65536, err);
+	ck_assert_msg(st != NULL, "%s", err);
+	p = stream_take(st, 1234567, &got);
+	ck_assert_uint_eq(got, 1234567);
+	ck_assert_mem_eq(p, data, got);
+	fp = stream_file_resume(st, data + 1234500, 67);
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_uint_eq(fread(back, 1, sizeof back, fp),
+	    sizeof data - 1234500);
+	ck_assert_mem_eq(back, data + 1234500, sizeof data - 1234500);
+	ck_assert(!ferror(fp));
+	stream_close(st);
+
+	/* The same on the plain file: the FILE is no longer the file's. */
+	st = stream_open(path, 65536, err);
+	ck_assert_msg(st != NULL, "%s", err);
+	p = stream_take(st, 100, &got);
+	ck_assert_uint_eq(got, 100);
+	fp = stream_file_resume(st, data, 100);
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_uint_eq(fread(back, 1, sizeof back, fp), sizeof data);
+	ck_assert_mem_eq(back, data, sizeof data);
+	stream_close(st);
+
+	/* Cut: what was decoded is taken, then the failure is said. */
+	unlink(gzpath);
+	free(gzpath);
+	gzpath = temp_file(gz, n / 2);
+	st = stream_open(gzpath, 65536, err);
+	ck_assert_msg(st != NULL, "%s", err);
+	got = take_all(st, data, sizeof data);
+	ck_assert_uint_gt(got, 0);
+	ck_assert_uint_lt(got, sizeof data);
+	ck_assert_ptr_nonnull(stream_error(st));
+	ck_assert_msg(strstr(stream_error(st), "truncated") != NULL, "%s",
+	    stream_error(st));
+	stream_close(st);
+
+	unlink(path);
+	unlink(gzpath);
+	free(path);
+	free(gzpath);
+	stream_set_decode_ahead(false);
+}
+
+START_TEST(test_stream_take)
+{
+	stream_taking(false);
+}
+END_TEST
+
+START_TEST(test_stream_take_ahead)
+{
+	stream_taking(true);
 }
 END_TEST
 #endif
@@ -1051,6 +1170,8 @@ source_suite(void)
 	tcase_add_test(tc, test_stream_gzip);
 	tcase_add_test(tc, test_stream_gzip_ahead);
 	tcase_add_test(tc, test_stream_ahead_bounded);
+	tcase_add_test(tc, test_stream_take);
+	tcase_add_test(tc, test_stream_take_ahead);
 #endif
 	tcase_add_test(tc, test_stream_unsupported);
 	suite_add_tcase(s, tc);
